@@ -2,7 +2,8 @@
 
 Usage::
 
-    python benchmarks/run.py [--notebooks] [--explorers] [--threads] [--repeat N]
+    python benchmarks/run.py [--notebooks] [--explorers] [--threads] [--many] [--kernels]
+                             [--repeat N]
 
 Without a section flag every section runs. ``--repeat N`` takes N times more samples: each
 notebook runs N times (median time, largest peak), explorers make 30·N timed moves, the thread
@@ -34,6 +35,13 @@ threads
     with batch size 32 (10 epochs) and 256 (20 epochs), and one forward+backward on a batch of
     1024 is timed (mean of 50); each case alternates 1 and 2 threads (order swapped every
     repeat, after one warm-up each) and reports medians and the ratio t(2 threads)/t(1 thread).
+many
+    Many models at once: a loop of one-model runs against ``train_many`` (``many.py``), beside
+    the loop timings of the code before ``train_many`` (``many_before.json``, recorded by
+    ``many.py --before`` on that code).
+kernels
+    Every notebook re-executed under other CPUs' kernels; the largest move of a checked number
+    in units of its last printed digit (``kernels.py``).
 """
 
 from __future__ import annotations
@@ -57,6 +65,8 @@ NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(HERE))
 
 import facilitator_times  # noqa: E402
+import kernels  # noqa: E402
+import many  # noqa: E402
 import readme_map  # noqa: E402
 
 #: DESIGN.md targets: each notebook top to bottom, and the kernel's peak RSS.
@@ -398,6 +408,78 @@ def bench_threads(repeat=1) -> dict:
             "tie_tolerance": THREADS_TIE, "verdict": verdict, "rows": rows}
 
 
+# ----------------------------------------------------------------------------- many, kernels
+
+def bench_many(repeat=1) -> dict:
+    """Loop vs ``train_many`` timings (3·N repeats each), the target ratios and the before file."""
+    result = {"measured_at": _now(), "after": many.bench_many(3 * repeat)}
+    result["ratios"] = many.ratios(result["after"])
+    before = HERE / "many_before.json"
+    if before.exists():
+        result["before"] = json.loads(before.read_text())
+    return result
+
+
+def bench_kernels(repeat=1) -> dict:
+    """Cross-kernel moves of every notebook's checked numbers (``repeat`` is not used)."""
+    return {"measured_at": _now(), "configs": {k: v for k, v in kernels.CONFIGS.items()},
+            "rows": kernels.bench_kernels(sorted(NOTEBOOKS.glob("*.ipynb")))}
+
+
+def _render_many(mn) -> list:
+    a, b = mn["after"], mn.get("before", {})
+    out = ["## Many models at once (`train_many`)", "",
+           f"Measured {mn['measured_at']} (load average {a['load_average_at_start']}); medians, "
+           "wall and CPU time of this process in seconds. *Before*: the loop on the code before "
+           f"`train_many` ({b.get('code', 'not recorded')}, measured {b.get('measured', '–')}, "
+           f"load average {b.get('load_average_at_start', '–')}).", "",
+           "| case | before: loop | now: loop | now: `train_many` float32 | now: float64 |",
+           "|---|---:|---:|---:|---:|"]
+
+    def cell(d, key):
+        return f"{d[key]['wall_s']:.2f} / {d[key]['cpu_s']:.2f}" if key in d else "–"
+
+    for K in (1, 16, 64):
+        out.append(f"| MLP 64-128-10, {K} seed{'s' if K > 1 else ''}, 20 epochs | "
+                   f"{cell(b, f'mlp_{K}_loop')} | {cell(a, f'mlp_{K}_loop')} | "
+                   f"{cell(a, f'mlp_{K}_many_f32')} | {cell(a, f'mlp_{K}_many_f64')} |")
+    out.append(f"| 64 LiRA shadows (halves of 500, 60 epochs) | {cell(b, 'lira_64_loop')} | "
+               f"{cell(a, 'lira_64_loop')} | {cell(a, 'lira_64_many')} | – |")
+    out.append(f"| DP-SGD, 1 seed (Opacus loop / batched) | {cell(b, 'dp_1_opacus')} | "
+               f"{cell(a, 'dp_1_opacus')} | {cell(a, 'dp_1_many')} | – |")
+    out.append(f"| DP-SGD, 8 seeds (Opacus loop / batched) | {cell(b, 'dp_8_opacus')} | "
+               f"{cell(a, 'dp_8_opacus')} | {cell(a, 'dp_8_many')} | – |")
+    out += ["", "Cells: wall / CPU seconds.", "", "| target ratio | CPU time | wall time |",
+            "|---|---:|---:|"]
+    for name, r in mn["ratios"].items():
+        out.append(f"| {name} | {r['cpu_s']:.2f} | {r['wall_s']:.2f} |")
+    return out + [""]
+
+
+def _render_kernels(kn) -> list:
+    names = list(kn["configs"])
+    out = ["## Checked numbers on other CPUs' kernels", "",
+           f"Measured {kn['measured_at']}. Each notebook re-executed with "
+           + "; ".join(f"`{n}`: " + " ".join(f"{k}={v}" for k, v in kn["configs"][n].items())
+                       for n in names)
+           + ". Cells: the largest move of a checked number, in units of its last printed digit "
+           "(target: below 0.1), and how many checked cells differ at all.", "",
+           "| notebook | checked cells | " + " | ".join(names) + " |",
+           "|---|---:|" + "---:|" * len(names)]
+    for nb, row in kn["rows"].items():
+        cells = []
+        for n in names:
+            r = row.get(n, {})
+            if "error" in r:
+                cells.append(f"error: {r['error']}")
+            elif r.get("text_differs"):
+                cells.append(f"text differs ({r['cells_differing']} cells)")
+            else:
+                cells.append(f"{r['max_units']:.2g} ({r['cells_differing']} cells)")
+        out.append(f"| {nb} | {row['checked_cells']} | " + " | ".join(cells) + " |")
+    return out + [""]
+
+
 # ----------------------------------------------------------------------------- output
 
 def _now() -> str:
@@ -457,6 +539,10 @@ def render_markdown(results: dict) -> str:
                        f"{r['ratio']:.2f} |")
         out += ["", f"Verdict (training cases, ±{th['tie_tolerance']:.0%} counts as a tie): "
                 f"{th['verdict']}.", ""]
+    if results.get("many"):
+        out += _render_many(results["many"])
+    if results.get("kernels"):
+        out += _render_kernels(results["kernels"])
     return "\n".join(out)
 
 
@@ -466,26 +552,30 @@ def main(argv=None) -> int:
     parser.add_argument("--notebooks", action="store_true", help="execute every notebook")
     parser.add_argument("--explorers", action="store_true", help="time every registered explorer")
     parser.add_argument("--threads", action="store_true", help="compare 1 and 2 torch threads")
+    parser.add_argument("--many", action="store_true", help="loop vs train_many timings")
+    parser.add_argument("--kernels", action="store_true",
+                        help="checked numbers under other CPUs' kernels")
     parser.add_argument("--repeat", type=int, default=1, metavar="N",
                         help="N times more samples (default 1)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error(f"--repeat must be >= 1, got {args.repeat}")
-    chosen = [s for s in ("notebooks", "explorers", "threads") if getattr(args, s)]
-    chosen = chosen or ["notebooks", "explorers", "threads"]
+    sections = ("notebooks", "explorers", "threads", "many", "kernels")
+    chosen = [s for s in sections if getattr(args, s)] or list(sections)
 
     machine = machine_facts()
     results = {"generated_by": "make benchmarks (benchmarks/run.py); do not edit by hand",
                "machine": machine, "date": _now()}
     json_path = HERE / "results.json"
-    if len(chosen) < 3 and json_path.exists():
+    if len(chosen) < len(sections) and json_path.exists():
         old = json.loads(json_path.read_text())
         same = all(old.get("machine", {}).get(k) == machine[k]
                    for k in ("cpu", "cores", "ram_gb", "python", "torch"))
-        for section in {"notebooks", "explorers", "threads"} - set(chosen):
+        for section in set(sections) - set(chosen):
             if same and section in old:
                 results[section] = old[section]
-    bench = {"notebooks": bench_notebooks, "explorers": bench_explorers, "threads": bench_threads}
+    bench = {"notebooks": bench_notebooks, "explorers": bench_explorers, "threads": bench_threads,
+             "many": bench_many, "kernels": bench_kernels}
     start = time.perf_counter()
     for section in chosen:
         print(f"{section}:", flush=True)
