@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from trustlab.privacy.widgets import make_randomized_response_explorer
-from trustlab.privacy.widgets import make_text_rewriting_explorer
+from trustlab.privacy.text.widgets import make_text_rewriting_explorer
 from trustlab.privacy.widgets import make_epsilon_planner_explorer, make_mechanism_explorer
 from trustlab.privacy.widgets import make_dpsgd_explorer
 from trustlab.federated.widgets import make_dp_federated_explorer, make_federated_explorer
-from trustlab.fairness.widgets_bias import make_intrinsic_extrinsic_explorer, make_kg_bias_explorer
-from trustlab.fairness.widgets import (make_disparate_impact_explorer, make_role_reversal_explorer,
-                                       make_sampling_bias_explorer)
+from trustlab.fairness.kg.widgets import make_kg_bias_explorer
+from trustlab.fairness.text.widgets import make_intrinsic_extrinsic_explorer
+from trustlab.fairness.counterfactual.widgets import make_role_reversal_explorer
+from trustlab.fairness.groups.widgets import (make_disparate_impact_explorer,
+                                              make_sampling_bias_explorer)
 from trustlab.attacks.widgets import make_canary_explorer, make_membership_explorer
 from trustlab.capstone.widgets import make_capstone_explorer
 

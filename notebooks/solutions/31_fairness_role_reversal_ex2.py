@@ -1,5 +1,5 @@
 # Exercise 2: the lowest-polarity student whose perplexity is within 2 % of the plain student's.
-from trustlab.fairness.role_reversal_sweep import sweep_table
+from trustlab.fairness.counterfactual.role_reversal_sweep import sweep_table
 
 table = sweep_table(seed=0)
 students = table[table["mode"] != "teacher"]

@@ -1,6 +1,6 @@
 # Exercise 1: WEAT's sign follows the order of the attribute sets; mitigation strength vs d.
-from trustlab.fairness.embeddings import mitigate_projection, weat_test
-from trustlab.fairness.words import load_gender_words
+from trustlab.fairness.text.embeddings import mitigate_projection, weat_test
+from trustlab.fairness.text.words import load_gender_words
 
 gw = load_gender_words()
 X, Y, male, female = gw.weat["math_arts"]

@@ -1,5 +1,5 @@
 # Exercise 2: the TPR gap of the occupation classifier as the training bios get more stereotyped.
-from trustlab.fairness.bios import compute_occupation_bias
+from trustlab.fairness.text.bios import compute_occupation_bias
 
 gaps = {}
 for share in (0.5, 0.7, 0.9):

@@ -1,7 +1,7 @@
 # Exercise 1: occupation prediction ranked among the 13 occupations, vs a popularity ranking.
 import numpy as np
 
-from trustlab.fairness.kg import adult_graph, link_prediction, rank_tails, train_transe
+from trustlab.fairness.kg.transe import adult_graph, link_prediction, rank_tails, train_transe
 
 kg = adult_graph(1500, seed=0)
 occ = kg.rel("has_occupation")

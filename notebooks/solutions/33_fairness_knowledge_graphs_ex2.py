@@ -1,5 +1,5 @@
 # Exercise 2: the smallest adversarial weight λ that hides gender from the linear probe.
-from trustlab.fairness.kg_bias import NEUTRALITIES, kg_bias_sweep
+from trustlab.fairness.kg.bias import NEUTRALITIES, kg_bias_sweep
 
 sweep = kg_bias_sweep(seed=0)
 plain = sweep[(0.0, 0.0)]

@@ -1,7 +1,7 @@
 # Exercise 1: open the mechanism explorer on the Gaussian mechanism at epsilon = 0.5, from a preset.
 # A preset is a dict of control values; explorer.preset() gives the current ones back.
 from trustlab.gallery import build
-from trustlab.privacy.mechanisms import compute_mechanism
+from trustlab.privacy.loss import compute_mechanism
 
 preset = {"mechanism": "gaussian", "epsilon": 0.5, "sensitivity": 1.0, "delta": 1e-5}
 explorer = build("mechanism", preset=preset)

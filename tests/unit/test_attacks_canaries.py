@@ -10,7 +10,8 @@ from trustlab.attacks.canaries import (candidate_texts, exposure, exposure_from_
                                        extrapolated_exposure, insert_canaries, make_canaries,
                                        sequence_log_likelihood)
 from trustlab.attacks.canary_sweep import compute_canary_attack
-from trustlab.attacks.nlu import NLUModel, Vocabulary, make_utterances, nlu_loss, train_nlu
+from trustlab.attacks.nlu import NLUModel, Vocabulary, nlu_loss, train_nlu
+from trustlab.attacks.utterances import make_utterances
 
 
 def test_exposure_hand_cases():

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 
 from trustlab.capstone import tradeoffs
-from trustlab.capstone.tradeoffs import (GRID, attack_auc_bound, auc_standard_error, compute_tradeoff,
-                                         pareto_mask, run_tradeoff_point, tradeoff_sweep)
-from trustlab.fairness.sampling import reweighing_weights, uniform_resample
+from trustlab.capstone.frontier import compute_tradeoff, pareto_mask
+from trustlab.capstone.tradeoffs import (GRID, attack_auc_bound, auc_standard_error,
+                                         run_tradeoff_point, tradeoff_sweep)
+from trustlab.fairness.groups.sampling import reweighing_weights, uniform_resample
 from trustlab.federated import task
 
 

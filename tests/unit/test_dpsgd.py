@@ -15,7 +15,9 @@ from trustlab._random import torch_generator
 from trustlab.data import load_digits
 from trustlab.models import mlp
 from trustlab.privacy.accounting import epsilon as accounting_epsilon
-from trustlab.privacy.dpsgd import PrivateFit, clip_and_noise, fit_private, train_dp
+from trustlab.privacy.clipping import clip_and_noise
+from trustlab.privacy.dpsgd import fit_private, train_dp
+from trustlab.privacy.dpsgd_run import PrivateFit
 
 N_TRAIN = 1347  # digits, test_size=0.25
 
@@ -211,7 +213,8 @@ def test_fit_private_without_noise_or_clipping_is_plain_full_batch_training(opti
 
 def test_fit_private_per_example_gradients_cover_the_nlu_embedding():
     """The NLU model's embedding layer (functorch in Opacus) gets all of its gradient."""
-    from trustlab.attacks.nlu import NLUModel, Vocabulary, make_utterances, nlu_loss
+    from trustlab.attacks.nlu import NLUModel, Vocabulary, nlu_loss
+    from trustlab.attacks.utterances import make_utterances
 
     texts, intents = make_utterances(24, seed=0)
     vocab, names = Vocabulary.build(texts), sorted(set(intents))

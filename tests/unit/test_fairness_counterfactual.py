@@ -5,7 +5,7 @@ import json
 import pytest
 
 from trustlab.data import data_dir
-from trustlab.fairness.counterfactual import augment, gender_lexicon, swap_gender, tokenize
+from trustlab.fairness.counterfactual.swaps import augment, gender_lexicon, swap_gender, tokenize
 
 TRICKY = [
     # case is kept: lower, Title and UPPER

@@ -3,8 +3,8 @@
 import pytest
 
 from trustlab.data import load_digits
-from trustlab.fairness.disparate import disparate_impact_adult, disparate_impact_digits
-from trustlab.fairness.plots import plot_disparate_impact
+from trustlab.fairness.groups.disparate import disparate_impact_adult, disparate_impact_digits
+from trustlab.fairness.groups.plots import plot_disparate_impact
 from trustlab.privacy.dpsgd import train_dp
 
 

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from trustlab.fairness.bios import tpr_gaps
-from trustlab.fairness.embeddings import (direct_bias, gender_direction, mitigate_projection,
-                                          project, weat_association, weat_effect_size)
-from trustlab.fairness.intrinsic import _setup, compute_study_point, embedding_variant
-from trustlab.fairness.words import load_gender_words
+from trustlab.fairness.text.bios import tpr_gaps
+from trustlab.fairness.text.embeddings import (direct_bias, gender_direction, mitigate_projection,
+                                               project, weat_association, weat_effect_size)
+from trustlab.fairness.text.intrinsic import _setup, compute_study_point, embedding_variant
+from trustlab.fairness.text.words import load_gender_words
 
 
 def test_weat_matches_a_hand_computed_case():
@@ -87,7 +87,7 @@ def test_embedding_variant_keeps_gender_words_and_skews_the_rest():
 
 
 def test_tpr_gaps_agree_with_fairlearn():
-    from trustlab.fairness.metrics import group_metrics
+    from trustlab.fairness.groups.metrics import group_metrics
 
     rng = np.random.default_rng(3)
     y, pred = rng.integers(3, size=300), rng.integers(3, size=300)

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from trustlab.fairness.kg import (KnowledgeGraph, TransE, adult_graph, link_prediction, rank_tails,
-                                  train_transe)
-from trustlab.fairness.kg_bias import compute_kg_point, kg_bias_sweep, occupation_shift
+from trustlab.fairness.kg.bias import compute_kg_point, kg_bias_sweep, occupation_shift
+from trustlab.fairness.kg.transe import (KnowledgeGraph, TransE, adult_graph, link_prediction,
+                                         rank_tails, train_transe)
 
 
 def _toy_graph(n=60, k=3):

@@ -79,7 +79,7 @@ def test_non_numeric_labels_are_a_type_error():
 
 
 def test_fairness_criteria_conflict_on_adult():
-    from trustlab.fairness.conflicts import compare_constraints
+    from trustlab.fairness.groups.conflicts import compare_constraints
 
     r = compare_constraints(seed=0)
     perfect, plain = r.metrics["perfect predictor"], r.metrics["unconstrained"]

@@ -6,10 +6,10 @@ import torch
 from fairlearn.metrics import true_positive_rate
 
 from trustlab._random import torch_generator
-from trustlab.fairness.corpus import CUES, bios, female_share, lm_corpus
-from trustlab.fairness.occupation import tpr_by_gender
-from trustlab.fairness.role_reversal import MODES, Vocab, WindowLM, teacher_targets
-from trustlab.fairness.role_reversal_sweep import SWAP_RATIOS, compute_role_reversal
+from trustlab.fairness.counterfactual.corpus import CUES, bios, female_share, lm_corpus
+from trustlab.fairness.counterfactual.occupation import tpr_by_gender
+from trustlab.fairness.counterfactual.role_reversal import MODES, Vocab, WindowLM, teacher_targets
+from trustlab.fairness.counterfactual.role_reversal_sweep import SWAP_RATIOS, compute_role_reversal
 
 
 @pytest.fixture

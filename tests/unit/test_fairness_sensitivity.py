@@ -5,11 +5,12 @@ import pytest
 import torch
 from torch.func import jacrev
 
-from trustlab.fairness.bios import make_bios, swap_gender_tokens
-from trustlab.fairness.sensitivity import (accumulated_prediction_sensitivity, counterfactual_gap,
-                                           finite_difference_jv, jacobian_vector_product,
-                                           prediction_sensitivity, probe_feature_weights)
-from trustlab.fairness.words import load_gender_words
+from trustlab.fairness.text.bios import make_bios, swap_gender_tokens
+from trustlab.fairness.text.sensitivity import (accumulated_prediction_sensitivity,
+                                                counterfactual_gap, finite_difference_jv,
+                                                jacobian_vector_product, prediction_sensitivity,
+                                                probe_feature_weights)
+from trustlab.fairness.text.words import load_gender_words
 from trustlab.models import mlp
 
 
@@ -81,7 +82,7 @@ def test_counterfactual_gap_is_zero_without_gender_words():
 
 
 def test_token_swap_is_an_involution_and_agrees_with_the_text_swap():
-    from trustlab.fairness.counterfactual import swap_gender
+    from trustlab.fairness.counterfactual.swaps import swap_gender
 
     gw = load_gender_words()
     bios = make_bios(gw, 5, seed=0)

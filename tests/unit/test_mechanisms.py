@@ -66,16 +66,14 @@ def test_plot_curve_matches_the_standard_error():
 
 # --- Laplace and Gaussian mechanisms -------------------------------------------------------
 
+from trustlab.privacy.loss import compute_mechanism, output_densities, privacy_loss  # noqa: E402
 from trustlab.privacy.mechanisms import (  # noqa: E402
     clipped_sum_sensitivity,
-    compute_mechanism,
     gaussian_delta,
     gaussian_mechanism,
     gaussian_sigma,
     laplace_mechanism,
     laplace_scale,
-    output_densities,
-    privacy_loss,
 )
 
 

@@ -14,6 +14,7 @@ import nbformat
 import pytest
 
 from trustlab import selfcheck
+from trustlab.selfcheck import registry
 from trustlab.selfcheck import Choice, Judged, Number, Vector, check, exercise_ids
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
@@ -52,11 +53,11 @@ def cached_spec(monkeypatch):
     """Compute each expected value once per test (a test calls check several times)."""
 
     def use(exercise):
-        spec = selfcheck._REGISTRY[exercise]
+        spec = registry._REGISTRY[exercise]
         if not isinstance(spec.kind, Judged):
-            monkeypatch.setitem(selfcheck._REGISTRY, exercise,
+            monkeypatch.setitem(registry._REGISTRY, exercise,
                                 dataclasses.replace(spec, expected=functools.lru_cache(spec.expected)))
-        return selfcheck._REGISTRY[exercise]
+        return registry._REGISTRY[exercise]
 
     return use
 

@@ -14,9 +14,9 @@ import pytest
 from scipy import stats
 from scipy.spatial.distance import cdist
 
-from trustlab.privacy import text as T
-from trustlab.privacy import text_utility as U
-from trustlab.privacy.embeddings import load_word_vectors
+from trustlab.privacy.text import rewriting as T
+from trustlab.privacy.text import utility as U
+from trustlab.privacy.text.vectors import load_word_vectors
 
 REPO = Path(__file__).resolve().parents[2]
 

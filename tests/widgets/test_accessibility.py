@@ -169,18 +169,21 @@ def test_explorer_figures_alt_text_and_controls(name):
 def _static_figures():
     """``name -> zero-argument callable`` drawing each static plot the notebooks use."""
     from trustlab.attacks import plots as ap
-    from trustlab.fairness import plots as fp
-    from trustlab.fairness import plots_bias as fb
+    from trustlab.fairness.counterfactual import plots as fc
+    from trustlab.fairness.groups import plots as fg
+    from trustlab.fairness.kg import plots as fk
+    from trustlab.fairness.text import plots as ft
     from trustlab.federated import plots as dp
     from trustlab.privacy import plots as pp
+    from trustlab.privacy.text import plots as pt
 
     def explorer_result(name, **preset):
         return build(name, preset=preset or None).result
 
     def text_utility():
-        from trustlab.privacy.text_utility import utility_sweep
+        from trustlab.privacy.text.utility import utility_sweep
 
-        return pp.plot_text_utility(utility_sweep(), epsilon=60)
+        return pt.plot_text_utility(utility_sweep(), epsilon=60)
 
     def privacy_utility():
         from trustlab.privacy.dpsgd_sweep import load_privacy_utility
@@ -212,9 +215,9 @@ def _static_figures():
         return dp.plot_label_distribution(y, np.array_split(rng.permutation(300), 5))
 
     def aps_vs_ctf():
-        from trustlab.fairness.leakage import compare_aps_ctf
+        from trustlab.fairness.text.leakage import compare_aps_ctf
 
-        return fb.plot_aps_vs_ctf(compare_aps_ctf((0.0, 1.0), n_per_profession=40, seed=0))
+        return ft.plot_aps_vs_ctf(compare_aps_ctf((0.0, 1.0), n_per_profession=40, seed=0))
 
     return {
         "plot_randomized_response": lambda: pp.plot_randomized_response(
@@ -224,7 +227,7 @@ def _static_figures():
         "plot_privacy_plan": lambda: pp.plot_privacy_plan(explorer_result("epsilon_planner")),
         "plot_privacy_utility": privacy_utility,
         "plot_training_time": lambda: pp.plot_training_time({"without DP": 0.01, "DP, ghost": 0.02}),
-        "plot_substitutions": lambda: pp.plot_substitutions(explorer_result("text_rewriting")),
+        "plot_substitutions": lambda: pt.plot_substitutions(explorer_result("text_rewriting")),
         "plot_text_utility": text_utility,
         "plot_roc": roc,
         "plot_privacy_audit(sweep)": lambda: ap.plot_privacy_audit((a := audits())[-1], sweep=a),
@@ -232,21 +235,21 @@ def _static_figures():
         "plot_label_distribution": label_distribution,
         "plot_client_accuracy": lambda: dp.plot_client_accuracy(explorer_result("federated", num_rounds=2)),
         "plot_update_bytes": lambda: dp.plot_update_bytes(explorer_result("federated", num_rounds=2)),
-        "plot_sampling_bias": lambda: fp.plot_sampling_bias(explorer_result("sampling_bias", skew=10.0)),
-        "plot_group_metrics": lambda: fp.plot_group_metrics(explorer_result("sampling_bias").metrics),
-        "plot_disparate_impact": lambda: fp.plot_disparate_impact(
+        "plot_sampling_bias": lambda: fg.plot_sampling_bias(explorer_result("sampling_bias", skew=10.0)),
+        "plot_group_metrics": lambda: fg.plot_group_metrics(explorer_result("sampling_bias").metrics),
+        "plot_disparate_impact": lambda: fg.plot_disparate_impact(
             explorer_result("disparate_impact").sweep),
-        "plot_polarity": lambda: fp.plot_polarity(explorer_result("role_reversal")),
-        "plot_role_reversal": lambda: fp.plot_role_reversal(explorer_result("role_reversal", mode="mean")),
-        "plot_gender_projection": lambda: fb.plot_gender_projection(["nurse", "engineer"], [0.3, -0.2]),
+        "plot_polarity": lambda: fc.plot_polarity(explorer_result("role_reversal")),
+        "plot_role_reversal": lambda: fc.plot_role_reversal(explorer_result("role_reversal", mode="mean")),
+        "plot_gender_projection": lambda: ft.plot_gender_projection(["nurse", "engineer"], [0.3, -0.2]),
         "plot_aps_vs_ctf": aps_vs_ctf,
-        "plot_intrinsic_extrinsic(study)": lambda: fb.plot_intrinsic_extrinsic(
+        "plot_intrinsic_extrinsic(study)": lambda: ft.plot_intrinsic_extrinsic(
             explorer_result("intrinsic_extrinsic").study),
-        "plot_intrinsic_extrinsic(direct bias, APS)": lambda: fb.plot_intrinsic_extrinsic(
+        "plot_intrinsic_extrinsic(direct bias, APS)": lambda: ft.plot_intrinsic_extrinsic(
             explorer_result("intrinsic_extrinsic"), intrinsic="direct_bias", extrinsic="aps"),
-        "plot_intrinsic_extrinsic(counterfactual gap)": lambda: fb.plot_intrinsic_extrinsic(
+        "plot_intrinsic_extrinsic(counterfactual gap)": lambda: ft.plot_intrinsic_extrinsic(
             explorer_result("intrinsic_extrinsic"), extrinsic="ctf"),
-        "plot_kg_bias": lambda: fb.plot_kg_bias(explorer_result("kg_bias", neutrality=3.0)),
+        "plot_kg_bias": lambda: fk.plot_kg_bias(explorer_result("kg_bias", neutrality=3.0)),
     }
 
 

@@ -2,7 +2,7 @@
 
 import time
 
-from trustlab.fairness.widgets_bias import make_intrinsic_extrinsic_explorer
+from trustlab.fairness.text.widgets import make_intrinsic_extrinsic_explorer
 
 
 def test_intrinsic_extrinsic_explorer_moves_and_stays_fast():
@@ -26,7 +26,7 @@ def test_intrinsic_extrinsic_explorer_preset_round_trip():
 
 
 def test_kg_bias_explorer_moves_through_the_cached_runs():
-    from trustlab.fairness.widgets_bias import make_kg_bias_explorer
+    from trustlab.fairness.kg.widgets import make_kg_bias_explorer
 
     ex = make_kg_bias_explorer()
     plain_bias = ex.result.result.bias

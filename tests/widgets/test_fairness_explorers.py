@@ -3,10 +3,11 @@
 import pytest
 
 from trustlab.fairness import compute_sampling_bias
-from trustlab.fairness.disparate import compute_disparate_impact
-from trustlab.fairness.role_reversal_sweep import compute_role_reversal
-from trustlab.fairness.widgets import (make_disparate_impact_explorer, make_role_reversal_explorer,
-                                       make_sampling_bias_explorer)
+from trustlab.fairness.counterfactual.role_reversal_sweep import compute_role_reversal
+from trustlab.fairness.counterfactual.widgets import make_role_reversal_explorer
+from trustlab.fairness.groups.disparate import compute_disparate_impact
+from trustlab.fairness.groups.widgets import (make_disparate_impact_explorer,
+                                              make_sampling_bias_explorer)
 
 
 def test_sampling_bias_explorer_follows_its_controls():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from trustlab.privacy.text_utility import compute_text_rewriting, utility_sweep
-from trustlab.privacy.widgets import make_text_rewriting_explorer
+from trustlab.privacy.text.utility import compute_text_rewriting, utility_sweep
+from trustlab.privacy.text.widgets import make_text_rewriting_explorer
 
 
 @pytest.fixture(scope="module")

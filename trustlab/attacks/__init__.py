@@ -12,8 +12,9 @@ from trustlab.attacks.canaries import (Canary, candidate_texts, exposure, exposu
                                        make_canaries, sequence_log_likelihood)
 from trustlab.attacks.membership import (AttackResult, compute_membership_attack, lira_scores,
                                          loss_scores, roc_metrics, tpr_at_fpr)
-from trustlab.attacks.nlu import NLUModel, Vocabulary, make_utterances, train_nlu
+from trustlab.attacks.nlu import NLUModel, Vocabulary, train_nlu
 from trustlab.attacks.shadows import ShadowSet, load_shadow_sets, logit_confidence, train_shadow_set
+from trustlab.attacks.utterances import make_utterances
 
 __all__ = ["AttackResult", "AuditResult", "Canary", "NLUModel", "PrivacyAudit", "ShadowSet",
            "Vocabulary", "audit_epsilon", "candidate_texts", "clopper_pearson",

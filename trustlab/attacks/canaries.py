@@ -20,7 +20,7 @@ import torch
 
 from trustlab._random import numpy_rng, torch_generator
 from trustlab._validate import check_int, check_number
-from trustlab.attacks.nlu import DIGITS
+from trustlab.attacks.utterances import DIGITS
 from trustlab.runtime import torch_threads
 
 __all__ = ["PREFIXES", "Canary", "candidate_texts", "exposure", "exposure_from_rank",

@@ -20,7 +20,8 @@ from trustlab._random import numpy_rng
 from trustlab._validate import check_choice, check_int, check_number
 from trustlab.attacks.canaries import (candidate_texts, exposure, extract_secret, extrapolated_exposure,
                                        insert_canaries, make_canaries, sequence_log_likelihood)
-from trustlab.attacks.nlu import DEFENSES, make_utterances, train_nlu
+from trustlab.attacks.nlu import DEFENSES, train_nlu
+from trustlab.attacks.utterances import make_utterances
 
 __all__ = ["EPSILONS", "REPETITIONS", "SWEEP_DIR", "SWEEP_NAME", "CanaryResult", "ExposureCurves",
            "compute_canary_attack", "compute_sweep", "exposure_curves", "load_canary_sweep",

@@ -1,7 +1,6 @@
 """A tiny NLU model over template utterances: an intent head beside a next-word (LM) head.
 
-The utterances are generated from templates (alarm, call, weather, music, timer, reminder) with
-seeded randomness; numbers are spelled out ("call five five five ..."). The model embeds words
+The utterances come from :mod:`trustlab.attacks.utterances`. The model embeds words
 (or, as a defense, their characters: Parikh et al., "Canary extraction in natural language
 understanding models", ACL 2022), predicts the intent from the mean embedding and the next
 word from the previous ``context`` words (a neural n-gram model, Bengio et al. 2003), so it
@@ -18,57 +17,12 @@ from torch import nn
 
 from trustlab._random import numpy_rng, torch_generator
 from trustlab._validate import check_int, check_number
+from trustlab.attacks.utterances import make_utterances
 
-__all__ = ["DEFENSES", "DIGITS", "INTENTS", "SETTINGS", "NLUModel", "NLUTrainResult", "Vocabulary",
-           "make_utterances", "nlu_loss", "train_nlu"]
+__all__ = ["DEFENSES", "SETTINGS", "NLUModel", "NLUTrainResult", "Vocabulary", "nlu_loss",
+           "train_nlu"]
 
-DIGITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_NAMES = ("anna", "bob", "carlos", "dana", "eve", "farid", "grace", "hiro", "ines", "jon", "mum", "dad")
-_CITIES = ("boston", "chicago", "seattle", "paris", "berlin", "tokyo", "lima", "cairo", "delhi", "oslo")
-_ARTISTS = ("adele", "queen", "abba", "beyonce", "coldplay", "drake", "shakira", "mozart")
-_GENRES = ("jazz", "rock", "pop", "classical", "blues", "reggae")
-_HOURS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-          "twelve")
-_MINUTES = ("", "fifteen", "thirty", "forty five", "o five")
-_TASKS = ("buy milk", "call the bank", "water the plants", "pay rent", "feed the cat", "book a table")
-_DAYS = ("today", "tomorrow", "on monday", "on friday", "this weekend")
-#: intent -> templates; {x} fields are filled from the lists above.
-INTENTS = {
-    "set_alarm": ["set an alarm for {time}", "wake me up at {time}", "alarm at {time} {day}"],
-    "call": ["call {name}", "phone {name} please", "call {number}", "dial {number}"],
-    "weather": ["what is the weather in {city}", "will it rain in {city} {day}",
-                "how cold is it in {city}"],
-    "play_music": ["play {artist}", "play some {genre} music", "put on {genre} by {artist}"],
-    "set_timer": ["set a timer for {digit} minutes", "start a {digit} minute timer"],
-    "reminder": ["remind me to {task} {day}", "remind me to {task} at {time}"],
-}
 PAD, BOS, EOS, UNK = "<pad>", "<s>", "</s>", "<unk>"
-
-
-def _fill(template, rng):
-    def pick(options):
-        return options[rng.integers(len(options))]
-
-    values = {
-        "time": f"{pick(_HOURS)} {pick(_MINUTES)}".strip(), "day": pick(_DAYS), "name": pick(_NAMES),
-        "number": " ".join(pick(DIGITS) for _ in range(7)), "city": pick(_CITIES),
-        "artist": pick(_ARTISTS), "genre": pick(_GENRES), "digit": pick(_HOURS), "task": pick(_TASKS),
-    }
-    return " ".join(template.format(**values).split())
-
-
-def make_utterances(n=2000, *, seed=0) -> tuple[list, list]:
-    """``(utterances, intents)``: ``n`` template-generated commands, intents drawn uniformly.
-
-    >>> make_utterances(2, seed=0)
-    (['remind me to pay rent at four fifteen', 'put on reggae by adele'], ['reminder', 'play_music'])
-    """
-    n = check_int("n", n, 1)
-    rng = numpy_rng(seed)
-    names = list(INTENTS)
-    intents = [names[i] for i in rng.integers(len(names), size=n)]
-    texts = [_fill(INTENTS[i][rng.integers(len(INTENTS[i]))], rng) for i in intents]
-    return texts, intents
 
 
 @dataclass(frozen=True)

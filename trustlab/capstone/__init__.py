@@ -7,8 +7,8 @@ number of clients and their label skew (federated), and Kamiran & Calders resamp
 men, and a membership-inference attack's AUC next to the bound ε puts on any such attack.
 """
 
-from trustlab.capstone.tradeoffs import (GRID, TradeoffPoint, TradeoffResult, attack_auc_bound,
-                                         compute_tradeoff, pareto_mask, run_tradeoff_point,
+from trustlab.capstone.frontier import TradeoffResult, compute_tradeoff, pareto_mask
+from trustlab.capstone.tradeoffs import (GRID, TradeoffPoint, attack_auc_bound, run_tradeoff_point,
                                          tradeoff_sweep)
 
 __all__ = ["GRID", "TradeoffPoint", "TradeoffResult", "attack_auc_bound", "compute_tradeoff",

@@ -32,7 +32,7 @@ def _same_except(rows, point, knob):
 
 
 def plot_tradeoffs(result, ax=None):
-    """Draw ``result`` (a :class:`~trustlab.capstone.tradeoffs.TradeoffResult`) on three panels.
+    """Draw ``result`` (a :class:`~trustlab.capstone.frontier.TradeoffResult`) on three panels.
 
     Parameters
     ----------

@@ -19,12 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from trustlab._validate import check_choice, check_int, check_number
+from trustlab._validate import check_int, check_number
 from trustlab.cache import cached
 
-__all__ = ["GRID", "TradeoffPoint", "TradeoffResult", "attack_auc_bound", "auc_standard_error",
-           "compute_tradeoff", "majority_accuracy", "pareto_mask", "run_grid", "run_tradeoff_point",
-           "sweep_params", "tradeoff_sweep"]
+__all__ = ["GRID", "TradeoffPoint", "attack_auc_bound", "auc_standard_error", "majority_accuracy",
+           "run_grid", "run_tradeoff_point", "sweep_params", "tradeoff_sweep"]
 
 SHIPPED = Path(__file__).with_name("sweeps")
 
@@ -38,7 +37,7 @@ GRID = {
 #: What every run shares: 5 rounds of 1 local epoch, lr 0.1, batch 32, update clipping C = 1.
 FIXED = {"num_rounds": 5, "local_epochs": 1, "lr": 0.1, "batch_size": 32, "clipping_norm": 1.0,
          "delta": 1e-5, "n_attack": 2000}
-_KNOBS = tuple(GRID)
+KNOBS = tuple(GRID)
 
 
 def auc_standard_error(auc, n_pos, n_neg) -> float:
@@ -76,7 +75,7 @@ def attack_auc_bound(epsilon, delta=1e-5) -> float:
     return float(np.trapezoid(np.clip(tpr, 0, 1), fpr))
 
 
-def _check_setting(noise_multiplier, num_clients, alpha, group_resample):
+def check_setting(noise_multiplier, num_clients, alpha, group_resample):
     return (check_number("noise_multiplier", noise_multiplier, 0, 20),
             check_int("num_clients", num_clients, 2, 1000),
             check_number("alpha", alpha, 0, None, low_open=True),
@@ -114,15 +113,15 @@ def run_tradeoff_point(noise_multiplier=0.0, num_clients=10, alpha=100.0, group_
     """
     import torch
 
+    from trustlab._random import numpy_rng
     from trustlab.attacks.membership import loss_scores, roc_metrics
     from trustlab.attacks.shadows import logit_confidence
-    from trustlab.fairness.metrics import group_metrics
+    from trustlab.fairness.groups.metrics import group_metrics
     from trustlab.federated import task
     from trustlab.federated.api import run_federated
     from trustlab.federated.dp import client_level_epsilon
-    from trustlab._random import numpy_rng
 
-    sigma, k, alpha, strength = _check_setting(noise_multiplier, num_clients, alpha, group_resample)
+    sigma, k, alpha, strength = check_setting(noise_multiplier, num_clients, alpha, group_resample)
     f = FIXED
     run = run_federated(k, f["num_rounds"], f["local_epochs"], alpha, 1.0, "fedavg", seed,
                         dataset="adult", lr=f["lr"], batch_size=f["batch_size"],
@@ -157,7 +156,7 @@ def run_tradeoff_point(noise_multiplier=0.0, num_clients=10, alpha=100.0, group_
 
 
 def _grid_points():
-    return list(itertools.product(*(GRID[k] for k in _KNOBS)))
+    return list(itertools.product(*(GRID[k] for k in KNOBS)))
 
 
 def _run_grid(seed, progress):
@@ -168,7 +167,7 @@ def _run_grid(seed, progress):
         points = tqdm(points, desc="capstone sweep", unit="run")
     rows = []
     for values in points:
-        row = dict(zip(_KNOBS, values))
+        row = dict(zip(KNOBS, values))
         row.update(run_tradeoff_point(**row, seed=seed))
         # JSON has no infinity: no DP is stored as epsilon null.
         row["epsilon"] = None if math.isinf(row["epsilon"]) else row["epsilon"]
@@ -217,78 +216,10 @@ class _TradeoffRow:
     seconds: float
 
     def setting(self) -> tuple:
-        return tuple(getattr(self, k) for k in _KNOBS)
+        return tuple(getattr(self, k) for k in KNOBS)
 
 
 TradeoffPoint = _TradeoffRow
-
-
-def pareto_mask(accuracy, epsilon, gap) -> np.ndarray:
-    """True for every setting that no other setting beats on all three at once.
-
-    A setting is dominated when another has accuracy at least as high, ε at least as low and a
-    |TPR gap| at least as small, and is strictly better in one of them. The non-dominated ones
-    are the frontier: between them, more of one thing costs some of another.
-
-    >>> pareto_mask([0.8, 0.7, 0.9], [1.0, 2.0, 8.0], [0.1, 0.2, 0.1]).tolist()
-    [True, False, True]
-    """
-    a, e, g = (np.asarray(v, dtype=float) for v in (accuracy, epsilon, gap))
-    g = np.abs(g)
-    better_eq = (a[None, :] >= a[:, None]) & (e[None, :] <= e[:, None]) & (g[None, :] <= g[:, None])
-    strictly = (a[None, :] > a[:, None]) | (e[None, :] < e[:, None]) | (g[None, :] < g[:, None])
-    return ~(better_eq & strictly).any(axis=1)
-
-
-@dataclass(frozen=True, eq=False)
-class TradeoffResult:
-    """The whole sweep and the setting currently picked (``point``), with the frontier marked."""
-
-    rows: tuple
-    point: _TradeoffRow
-    on_frontier: np.ndarray
-    majority_accuracy: float
-
-    @property
-    def index(self) -> int:
-        """Position of ``point`` in ``rows``."""
-        return self.rows.index(self.point)
-
-    def summary(self) -> str:
-        """One rounded line: the setting, its four numbers and whether it is on the frontier."""
-        p = self.point
-        eps = "inf (no DP)" if math.isinf(p.epsilon) else f"{p.epsilon:.2f}"
-        skew = "IID" if p.alpha >= 100 else f"alpha={p.alpha:g}"
-        where = "on the frontier" if self.on_frontier[self.index] else "dominated"
-        return (f"sigma={p.noise_multiplier:g} clients={p.num_clients} {skew} resample={p.group_resample:g}: "
-                f"acc={p.accuracy:.3f} eps={eps} TPR gap={p.tpr_gap:.3f} "
-                f"attack AUC={p.attack_auc:.3f}+-{p.attack_auc_se:.3f} (DP bound {p.attack_auc_bound:.3f}); {where} "
-                f"({int(self.on_frontier.sum())} of {len(self.rows)} settings are)")
-
-
-def compute_tradeoff(noise_multiplier=1.0, num_clients=100, alpha=100.0, group_resample=0.0, *,
-                     seed=0, use_cache=True) -> TradeoffResult:
-    """The sweep read at one setting of :data:`GRID` (a lookup: what the explorer calls).
-
-    >>> r = compute_tradeoff(0.0, 10, 100.0, 0.0)
-    >>> r.point.epsilon, r.point.accuracy > 0.8
-    (inf, True)
-    """
-    setting = _check_setting(noise_multiplier, num_clients, alpha, group_resample)
-    for name, value in zip(_KNOBS, setting):
-        check_choice(name, value, GRID[name])
-    rows = tradeoff_sweep(seed=seed, use_cache=use_cache)
-    point = next(r for r in rows if r.setting() == setting)
-    return TradeoffResult(rows, point, _frontier(int(seed), bool(use_cache)), majority_accuracy(seed))
-
-
-@functools.lru_cache(maxsize=4)
-def _frontier(seed, use_cache) -> np.ndarray:
-    """The sweep's frontier, computed once per sweep (every slider move reuses it; read-only)."""
-    rows = tradeoff_sweep(seed=seed, use_cache=use_cache)
-    mask = pareto_mask([r.accuracy for r in rows], [r.epsilon for r in rows], [r.tpr_gap for r in rows])
-    mask.flags.writeable = False
-    return mask
 
 
 @functools.lru_cache(maxsize=4)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
-from trustlab.capstone.tradeoffs import GRID, compute_tradeoff
+from trustlab.capstone.frontier import compute_tradeoff
+from trustlab.capstone.tradeoffs import GRID
 from trustlab.widgets import Explorer, explorer_builder
 
 __all__ = ["make_capstone_explorer"]

@@ -1,4 +1,5 @@
-"""Recompute the fairness sweeps shipped in ``trustlab/fairness/sweeps/`` (after a version bump).
+"""Recompute the sweeps of notebooks 30 and 31 shipped in ``trustlab/fairness/groups/sweeps/`` and
+``trustlab/fairness/counterfactual/sweeps/`` (after a version bump).
 
 Usage: ``python -m trustlab.fairness.make_sweeps [--only disparate_digits|disparate_adult|role_reversal]``.
 Each sweep is computed live (``use_cache=False``) and written with its cache key (name, parameters
@@ -31,23 +32,24 @@ def _capture(module, run):
         run()
     finally:
         module.cached = real
+    captured["directory"] = module.SHIPPED  # the room's sweeps/ folder
     return captured
 
 
 def _digits():
-    from trustlab.fairness import disparate
+    from trustlab.fairness.groups import disparate
 
     return _capture(disparate, disparate.disparate_impact_digits)
 
 
 def _adult():
-    from trustlab.fairness import disparate
+    from trustlab.fairness.groups import disparate
 
     return _capture(disparate, disparate.disparate_impact_adult)
 
 
 def _role_reversal():
-    from trustlab.fairness import role_reversal_sweep as sweep
+    from trustlab.fairness.counterfactual import role_reversal_sweep as sweep
 
     return _capture(sweep, lambda: sweep.role_reversal_sweep(progress=True))
 
@@ -56,15 +58,13 @@ SWEEPS = {"disparate_digits": _digits, "disparate_adult": _adult, "role_reversal
 
 
 def main(argv=None) -> int:
-    from trustlab.fairness.disparate import SHIPPED
-
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", choices=sorted(SWEEPS), action="append")
     args = parser.parse_args(argv)
     for name in args.only or SWEEPS:
         start = time.perf_counter()
         got = SWEEPS[name]()
-        path = write_shipped(SHIPPED, got["name"], got["params"], got["value"])
+        path = write_shipped(got["directory"], got["name"], got["params"], got["value"])
         print(f"{name}: -> {path} in {time.perf_counter() - start:.0f} s", flush=True)
     return 0
 

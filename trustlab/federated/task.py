@@ -112,7 +112,7 @@ def client_data(partition_id, num_partitions, *, dataset="digits", partitioning=
     """``(X, y)`` held by client ``partition_id`` (of ``num_partitions``).
 
     ``group_resample`` in [0, 1] (Adult only) makes each client resample its own rows with
-    Kamiran & Calders' weights by sex (:func:`trustlab.fairness.sampling.uniform_resample`):
+    Kamiran & Calders' weights by sex (:func:`trustlab.fairness.groups.sampling.uniform_resample`):
     a local pre-processing step, so no raw data leaves the client.
 
     >>> X, y = client_data(0, 10, partitioning="iid")
@@ -125,7 +125,7 @@ def client_data(partition_id, num_partitions, *, dataset="digits", partitioning=
     X, y, *_ = federated_data(dataset, seed)
     idx = client_partitions(dataset, partitioning, num_partitions, float(alpha), seed)[partition_id]
     if strength > 0:
-        from trustlab.fairness.sampling import uniform_resample
+        from trustlab.fairness.groups.sampling import uniform_resample
 
         local = int(np.random.SeedSequence([seed, partition_id, 7]).generate_state(1)[0])
         idx = idx[uniform_resample(adult_sex()[idx], y[idx], strength, seed=local)]

@@ -1,9 +1,10 @@
 """Differential privacy: mechanisms from first principles, privacy accounting and DP-SGD.
 
-``mechanisms`` holds the pure-numpy mechanisms (randomized response, Laplace, Gaussian) and
-``accounting`` the ε of DP-SGD on Opacus' accountants; plots and widgets build on them, and
-only ``dpsgd`` imports opacus' training machinery. ``text`` rewrites words with metric-DP
-noise in embedding space (vectors from ``embeddings``; utility in ``text_utility``).
+``randomized_response``, ``mechanisms`` (Laplace, Gaussian) and ``loss`` (the privacy loss)
+are pure numpy; ``rdp`` and ``accounting`` give the ε of DP-SGD (from scratch, and on Opacus'
+accountants); ``dpsgd`` is the Opacus path, ``clipping`` the same step written from scratch,
+``dpsgd_run`` what a run reports and ``dpsgd_sweep`` the shipped sweeps; plots and widgets build
+on them. The ``text`` room rewrites words with metric-DP noise in embedding space.
 """
 
 from trustlab.privacy.accounting import (
@@ -13,39 +14,39 @@ from trustlab.privacy.accounting import (
     epsilon_curve,
     noise_multiplier_for,
 )
-from trustlab.privacy.dpsgd import DPTrainResult, clip_and_noise, train_dp
+from trustlab.privacy.clipping import clip_and_noise
+from trustlab.privacy.dpsgd import train_dp
+from trustlab.privacy.dpsgd_run import DPTrainResult
 from trustlab.privacy.dpsgd_sweep import DPSGDPoint, load_dpsgd_grid, load_privacy_utility
+from trustlab.privacy.loss import MechanismResult, compute_mechanism, output_densities, privacy_loss
 from trustlab.privacy.mechanisms import (
-    MechanismResult,
-    RandomizedResponseResult,
     Sensitivity,
     clipped_sum_sensitivity,
-    compute_mechanism,
-    compute_randomized_response,
     gaussian_delta,
     gaussian_mechanism,
     gaussian_sigma,
     laplace_mechanism,
     laplace_scale,
-    output_densities,
-    privacy_loss,
+)
+from trustlab.privacy.randomized_response import (
+    RandomizedResponseResult,
+    compute_randomized_response,
     randomized_response,
     rr_epsilon,
     rr_estimate,
     rr_std_error,
 )
-from trustlab.privacy.embeddings import WordVectors, load_word_vectors
 from trustlab.privacy.text import (
+    TextRewritingResult,
+    WordVectors,
     check_metric_dp,
+    compute_text_rewriting,
+    intent_accuracy,
+    load_word_vectors,
     perturb,
     perturb_texts,
     plausible_deniability,
     substitution_distribution,
-)
-from trustlab.privacy.text_utility import (
-    TextRewritingResult,
-    compute_text_rewriting,
-    intent_accuracy,
     utility_sweep,
 )
 

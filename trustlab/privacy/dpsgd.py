@@ -1,12 +1,13 @@
 """DP-SGD with Opacus: clip each example's gradient, add Gaussian noise (Abadi et al., 2016).
 
-:func:`train_dp` trains one of the kit's models with ``opacus.PrivacyEngine`` (Poisson
-sampling, per-example clipping, seeded Gaussian noise) through the shared loop
+The Opacus path. :func:`train_dp` trains one of the kit's models with ``opacus.PrivacyEngine``
+(Poisson sampling, per-example clipping, seeded Gaussian noise) through the shared loop
 :func:`trustlab.training.fit`, and trains the same model with the same loop without DP to
-compare accuracy and wall time. :func:`fit_private` trains a caller's own model in place the
-same way (the attacks' DP defenses use it). :func:`clip_and_noise` is the same step written
-from scratch to teach; the tests check it against Opacus. This is the only trustlab module
-importing opacus.
+compare accuracy and wall time (:class:`~trustlab.privacy.dpsgd_run.DPTrainResult`).
+:func:`fit_private` trains a caller's own model in place the same way (the attacks' DP defenses
+use it). The same step written from scratch to teach is
+:func:`trustlab.privacy.clipping.clip_and_noise`. This module and
+:mod:`trustlab.privacy.accounting` are the only trustlab modules importing opacus.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import contextlib
 import math
 import time
 import warnings
-from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -24,13 +24,12 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from trustlab._random import numpy_rng, torch_generator
 from trustlab._validate import check_choice, check_int, check_number
-from trustlab.data import Split, load_digits
 from trustlab.models import mlp
 from trustlab.privacy.accounting import epsilon as privacy_epsilon
-from trustlab.training import as_tensors, evaluate, fit
+from trustlab.privacy.dpsgd_run import DPTrainResult, PrivateFit, as_datasets, timed_fit
+from trustlab.training import evaluate, fit
 
-__all__ = ["DEFAULTS", "GRAD_SAMPLE_MODES", "DPTrainResult", "PrivateFit", "clip_and_noise",
-           "fit_private", "train_dp"]
+__all__ = ["DEFAULTS", "GRAD_SAMPLE_MODES", "fit_private", "train_dp"]
 
 #: Per-example gradient engines of Opacus 1.6 that work with the kit's models. "ghost"
 #: (ghost clipping, Li et al. 2022) computes per-example gradient *norms* only; it is the
@@ -40,104 +39,6 @@ GRAD_SAMPLE_MODES = ("ghost", "hooks", "functorch")
 #: Tuned defaults for digits (see scripts/make_sweeps.py and notebook 11).
 DEFAULTS = {"max_grad_norm": 1.0, "batch_size": 256, "epochs": 20, "lr": 1.0, "momentum": 0.0,
             "hidden": (128,), "grad_sample_mode": "ghost"}
-
-
-@dataclass(frozen=True)
-class DPTrainResult:
-    """One DP-SGD run and its non-private twin: accuracy, ε spent, δ and training times.
-
-    ``seconds``/``cpu_seconds`` time the DP training loop (wall/CPU, evaluation excluded),
-    ``plain_*`` the same for the twin trained without DP (NaN when not trained); ``history``
-    holds ``(epoch, test_accuracy, seconds, cpu_seconds)`` at the requested checkpoints.
-    """
-
-    test_accuracy: float
-    epsilon: float
-    delta: float
-    noise_multiplier: float
-    max_grad_norm: float
-    sample_rate: float
-    batch_size: int
-    epochs: int
-    steps: int
-    lr: float
-    grad_sample_mode: str
-    accountant: str
-    seconds: float
-    cpu_seconds: float
-    plain_test_accuracy: float = math.nan
-    plain_seconds: float = math.nan
-    plain_cpu_seconds: float = math.nan
-    history: tuple = ()
-    plain_history: tuple = ()
-
-    @property
-    def slowdown(self) -> float:
-        """DP training CPU time divided by the non-private one (1 means DP costs no time).
-
-        CPU time of this process, not wall time: on a shared machine it does not count the
-        time other programs hold the CPU, so the ratio varies less from run to run.
-        """
-        return self.cpu_seconds / self.plain_cpu_seconds
-
-    def summary(self) -> str:
-        """One rounded, deterministic line (wall times vary run to run, so they are left out)."""
-        plain = "" if math.isnan(self.plain_test_accuracy) else \
-            f"  (non-private {self.plain_test_accuracy:.3f})"
-        return (f"epsilon={self.epsilon:.2f} (delta={self.delta:g})  sigma={self.noise_multiplier:.2f}"
-                f"  C={self.max_grad_norm:g}  batch={self.batch_size}  epochs={self.epochs}"
-                f"  test acc={self.test_accuracy:.3f}{plain}")
-
-
-def clip_and_noise(per_sample_grads, max_grad_norm, noise_multiplier, expected_batch_size,
-                   generator=None):
-    """The DP-SGD gradient from per-example gradients, written out to teach (Abadi et al. 2016).
-
-    Each example's gradient (all parameters together) is scaled to L2 norm at most
-    ``max_grad_norm`` C; the clipped gradients are summed, Gaussian noise of standard deviation
-    σ·C is added to each coordinate, and the sum is divided by the expected batch size.
-    Same arithmetic and noise order as Opacus' ``DPOptimizer``, so with the same generator
-    state it gives the same gradient.
-
-    Parameters
-    ----------
-    per_sample_grads : list of torch.Tensor
-        One tensor per parameter, each of shape ``(batch, *param.shape)``.
-
-    >>> g = [torch.tensor([[3.0, 4.0], [0.3, 0.4]])]      # norms 5 and 0.5
-    >>> clip_and_noise(g, 1.0, 0.0, 2)[0]                 # (0.6 + 0.3, 0.8 + 0.4) / 2
-    tensor([0.4500, 0.6000])
-    """
-    check_number("max_grad_norm", max_grad_norm, 0, None, low_open=True)
-    check_number("noise_multiplier", noise_multiplier, 0)
-    check_int("expected_batch_size", expected_batch_size, 1)
-    norms = torch.stack([g.reshape(len(g), -1).norm(2, dim=-1) for g in per_sample_grads], dim=1)
-    factor = (max_grad_norm / (norms.norm(2, dim=1) + 1e-6)).clamp(max=1.0)
-    out = []
-    for g in per_sample_grads:
-        summed = torch.einsum("i,i...", factor, g)
-        if noise_multiplier > 0:
-            summed = summed + torch.normal(0.0, noise_multiplier * max_grad_norm, size=summed.shape,
-                                           generator=generator, dtype=summed.dtype)
-        out.append(summed / expected_batch_size)
-    return out
-
-
-@dataclass(frozen=True)
-class PrivateFit:
-    """What :func:`fit_private` did: steps sampled, sample rate q, ε spent (δ) and wall time."""
-
-    steps: int
-    sample_rate: float
-    noise_multiplier: float
-    epsilon: float  # inf when noise_multiplier is 0 (no privacy guarantee)
-    delta: float
-    seconds: float
-
-    def summary(self) -> str:
-        """One rounded line."""
-        return (f"sigma={self.noise_multiplier:g}  q={self.sample_rate:.4g}  steps={self.steps}  "
-                f"epsilon={self.epsilon:.2f} (delta={self.delta:g})")
 
 
 @contextlib.contextmanager
@@ -250,53 +151,6 @@ def fit_private(model: nn.Module, X, y, *, noise_multiplier, max_grad_norm, batc
     return PrivateFit(steps, sample_rate, float(noise_multiplier), eps, float(delta), seconds)
 
 
-def _timed_fit(model, loader, optimizer, epochs, loss_fn, on_epoch, checkpoints, test_accuracy,
-               num_threads):
-    """``fit`` timed (wall and CPU), with test accuracy recorded after the ``checkpoints`` epochs.
-
-    Returns ``(seconds, cpu_seconds, history)``, history a tuple of
-    ``(epoch, test_accuracy, seconds, cpu_seconds)``; evaluation time is not counted.
-    """
-    history, paused = [], [0.0, 0.0]
-    start = (time.perf_counter(), time.process_time())
-
-    def hook(epoch, loss):
-        if epoch + 1 in checkpoints:
-            t0 = (time.perf_counter(), time.process_time())
-            elapsed = [t0[i] - start[i] - paused[i] for i in (0, 1)]
-            history.append((epoch + 1, test_accuracy(model), *elapsed))
-            model.train()
-            paused[0] += time.perf_counter() - t0[0]
-            paused[1] += time.process_time() - t0[1]
-        return on_epoch(epoch, loss) if on_epoch is not None else None
-
-    fit(model, loader, optimizer, epochs, loss_fn=loss_fn, on_epoch=hook, num_threads=num_threads)
-    seconds = time.perf_counter() - start[0] - paused[0]
-    cpu = time.process_time() - start[1] - paused[1]
-    return seconds, cpu, tuple(history)
-
-
-def _datasets(data, seed):
-    """``(train TensorDataset, test tensors or None)`` from a Split, datasets or arrays."""
-    if data is None:
-        data = load_digits(seed=seed)
-    if isinstance(data, Split):
-        data = (data.X_train, data.X_test, data.y_train, data.y_test)
-    if isinstance(data, TensorDataset):
-        data = (data, None)
-    if isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], TensorDataset):
-        train, test = data
-        X, y = as_tensors(*train.tensors)
-        test = None if test is None else as_tensors(*test.tensors)
-        return TensorDataset(X, y), test
-    if isinstance(data, tuple) and len(data) == 4:
-        X_train, X_test, y_train, y_test = data
-        return TensorDataset(*as_tensors(X_train, y_train)), as_tensors(X_test, y_test)
-    raise TypeError("data must be None (digits), a trustlab.data.Split, a TensorDataset, a pair "
-                    "(train, test) of TensorDatasets or a tuple (X_train, X_test, y_train, y_test), "
-                    f"got {type(data).__name__}")
-
-
 def train_dp(data=None, *, noise_multiplier=None, target_epsilon=None, delta=1e-5,
              max_grad_norm=DEFAULTS["max_grad_norm"], batch_size=DEFAULTS["batch_size"],
              epochs=DEFAULTS["epochs"], lr=DEFAULTS["lr"], momentum=DEFAULTS["momentum"],
@@ -363,7 +217,7 @@ def train_dp(data=None, *, noise_multiplier=None, target_epsilon=None, delta=1e-
         check_number("plain_lr", plain_lr, 0, None, low_open=True)
     checkpoints = {check_int("checkpoints", int(c) if isinstance(c, np.integer) else c, 1, epochs)
                    for c in checkpoints}
-    train_set, test = _datasets(data, seed)
+    train_set, test = as_datasets(data, seed)
     n = len(train_set)
     check_int("batch_size", batch_size, 1, n)
     X, y = train_set.tensors
@@ -405,8 +259,8 @@ def train_dp(data=None, *, noise_multiplier=None, target_epsilon=None, delta=1e-
             dp_model, dp_optimizer, criterion, dp_loader = parts
         else:
             (dp_model, dp_optimizer, dp_loader), criterion = parts, nn.CrossEntropyLoss()
-        seconds, cpu, history = _timed_fit(dp_model, dp_loader, dp_optimizer, epochs, criterion,
-                                           on_epoch, checkpoints, test_accuracy, num_threads)
+        seconds, cpu, history = timed_fit(dp_model, dp_loader, dp_optimizer, epochs, criterion,
+                                          on_epoch, checkpoints, test_accuracy, num_threads)
     sigma = float(dp_optimizer.noise_multiplier)
     # Accounted over every sampled step, empty batches included (fit skips those, the
     # privacy analysis does not); equals engine.get_epsilon whenever no batch was empty.
@@ -420,7 +274,7 @@ def train_dp(data=None, *, noise_multiplier=None, target_epsilon=None, delta=1e-
                                   generator=torch_generator(loader_seed))
         plain_opt = torch.optim.SGD(plain.parameters(), lr=lr if plain_lr is None else plain_lr,
                                     momentum=momentum)
-        plain_seconds, plain_cpu, plain_history = _timed_fit(
+        plain_seconds, plain_cpu, plain_history = timed_fit(
             plain, plain_loader, plain_opt, epochs, nn.CrossEntropyLoss(), None, checkpoints,
             test_accuracy, num_threads)
         plain_acc = test_accuracy(plain)

@@ -1,4 +1,8 @@
-"""Explorers for the privacy notebooks (built on :class:`trustlab.widgets.Explorer`)."""
+"""Explorers of DP from first principles and DP-SGD (notebooks 00, 10, 11).
+
+They are built on :class:`trustlab.widgets.Explorer`; text rewriting's explorer is in
+:mod:`trustlab.privacy.text.widgets`.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,13 @@ import html
 import ipywidgets as widgets
 
 from trustlab.privacy.accounting import compute_privacy_plan
-from trustlab.privacy.mechanisms import compute_mechanism, compute_randomized_response
+from trustlab.privacy.loss import compute_mechanism
 from trustlab.privacy.plots import plot_mechanism, plot_privacy_plan, plot_randomized_response
+from trustlab.privacy.randomized_response import compute_randomized_response
 from trustlab.widgets import Explorer, explorer_builder
 
 __all__ = ["make_dpsgd_explorer", "make_mechanism_explorer", "make_epsilon_planner_explorer",
-           "make_randomized_response_explorer", "make_text_rewriting_explorer"]
+           "make_randomized_response_explorer"]
 
 _STYLE = {"description_width": "12em"}
 _LAYOUT = widgets.Layout(width="36em")
@@ -42,58 +47,6 @@ def make_randomized_response_explorer(*, seed=0, preset=None) -> Explorer:
                     lambda r: plot_randomized_response(r),
                     title="Randomized response: a survey of a sensitive question",
                     fixed={"seed": seed}, preset=preset)
-
-
-def _rewriting_details(result) -> str:
-    """HTML for what the one-line summary cannot hold: the rewrites and N_w / S_w per word."""
-    import html
-
-    if result is None:
-        return ""
-    rows = "".join(f"<li>{html.escape(text)}</li>" for text in result.rewrites)
-    cells = "".join(f"<tr><td>{html.escape(s.word)}</td><td>{s.n_w}</td><td>{s.s_w}</td></tr>"
-                    for s in result.deniability)
-    draws = result.deniability[0].n_draws if result.deniability else 0
-    return (f"<b>Rewrites</b><ol>{rows}</ol><b>Plausible deniability over {draws} draws</b> "
-            f"(N<sub>w</sub>: times kept, S<sub>w</sub>: distinct outputs)"
-            f"<table><tr><th>word</th><th>N<sub>w</sub></th><th>S<sub>w</sub></th></tr>{cells}</table>")
-
-
-@explorer_builder
-def make_text_rewriting_explorer(*, seed=0, preset=None) -> Explorer:
-    """Metric-DP text rewriting: ε, a sentence and a word -> rewrites, N_w/S_w, substitutes, accuracy.
-
-    ε moves over the values of the cached intent-accuracy sweep, so every update is a lookup
-    plus ~2,000 noisy nearest-neighbour searches. ``.details`` shows the rewrites and N_w/S_w.
-
-    >>> ex = make_text_rewriting_explorer()
-    >>> ex.epsilon.value = 150
-    >>> ex.result.p_kept, ex.result.p_sausage
-    (1.0, 0.0)
-    """
-    from trustlab.privacy.plots import plot_substitutions
-    from trustlab.privacy.text_utility import SWEEP_EPSILONS, compute_text_rewriting, utility_sweep
-
-    controls = {
-        "epsilon": widgets.SelectionSlider(options=list(SWEEP_EPSILONS), value=60, description="ε per unit distance",
-                                           continuous_update=False, style=_STYLE, layout=_LAYOUT),
-        "sentence": widgets.Text("Remind me to call my doctor in Boston tomorrow!", description="sentence",
-                                 continuous_update=False, style=_STYLE, layout=_LAYOUT),
-        "word": widgets.Text("boston", description="word to follow", continuous_update=False,
-                             style=_STYLE, layout=_LAYOUT),
-    }
-    ex = Explorer(controls, compute_text_rewriting, plot_substitutions,
-                  title="Metric-DP word substitution: where do words go?",
-                  fixed={"seed": seed, "sweep": utility_sweep()}, preset=preset)
-    ex.details = widgets.HTML(_rewriting_details(ex.result))
-    ex.children = ex.children[:-1] + (ex.details,) + ex.children[-1:]
-
-    def refresh(_change):  # registered after the Explorer's own observer, so ex.result is fresh
-        ex.details.value = _rewriting_details(ex.result)
-
-    for control in controls.values():
-        control.observe(refresh, names="value")
-    return ex
 
 
 @explorer_builder

@@ -1,0 +1,85 @@
+"""Extrinsic bias: an occupation classifier on template bios and its TPR gap between genders.
+
+De-Arteaga et al., "Bias in Bios", FAT* 2019: the gap between women's and men's true-positive
+rates per occupation, and its correlation with the occupation's share of women. Here the bios are
+embedded with a (distilled) language model's word embeddings, averaged, and classified by a
+logistic regression, the intrinsic-vs-extrinsic question of Cao et al. (2022) in miniature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from trustlab._validate import check_number
+from trustlab.fairness.counterfactual.corpus import bios, female_share
+
+__all__ = ["OccupationResult", "bio_features", "occupation_tpr_gap", "tpr_by_gender"]
+
+
+@dataclass(frozen=True, eq=False)
+class OccupationResult:
+    """Test accuracy and, per occupation, TPR(women) − TPR(men) of the bio classifier."""
+
+    accuracy: float
+    tpr_gap: dict
+    share_correlation: float
+
+    @property
+    def mean_abs_gap(self) -> float:
+        """Mean |TPR gap| over occupations (0 means equal recall for women and men everywhere)."""
+        return float(np.mean(np.abs(list(self.tpr_gap.values()))))
+
+    def summary(self) -> str:
+        """One rounded line."""
+        return (f"bio classifier acc={self.accuracy:.3f}  mean |TPR gap|={self.mean_abs_gap:.3f}"
+                f"  corr(gap, share of women)={self.share_correlation:.2f}")
+
+
+def bio_features(embeddings, vocab, items) -> np.ndarray:
+    """Mean word embedding of each bio (``items`` as returned by ``corpus.bios``)."""
+    rows = [embeddings[[vocab.index[w] for w in words]].mean(0) for words, _, _ in items]
+    return np.asarray(rows, dtype=np.float64)
+
+
+def tpr_by_gender(y_true, y_pred, gender, occupation) -> dict:
+    """TPR (recall) of ``occupation`` among women and among men.
+
+    >>> tpr_by_gender(["a", "a", "a", "b"], ["a", "b", "a", "a"], ["f", "m", "m", "f"], "a")
+    {'f': 1.0, 'm': 0.5}
+    """
+    y_true, y_pred, gender = (np.asarray(v) for v in (y_true, y_pred, gender))
+    out = {}
+    for g in sorted(set(gender.tolist())):
+        mask = (y_true == occupation) & (gender == g)
+        out[g] = float(np.mean(y_pred[mask] == occupation)) if mask.any() else float("nan")
+    return out
+
+
+def occupation_tpr_gap(embeddings, vocab, *, n_train=40, n_test=40, cue_noise=0.5, C=10.0,
+                       seed=0) -> OccupationResult:
+    """Train a logistic regression on bios embedded with ``embeddings``; TPR gap per occupation.
+
+    Training bios follow the real gender shares; test bios are 50/50 women and men, so each
+    occupation's TPR is measured for both.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    check_number("cue_noise", cue_noise, 0, 1)
+    embeddings = np.asarray(embeddings, dtype=np.float64)
+    train = bios(n_train, cue_noise, seed=seed)
+    test = bios(n_test, cue_noise, balanced=True, seed=seed + 1)
+    clf = LogisticRegression(C=C, max_iter=2000)
+    clf.fit(bio_features(embeddings, vocab, train), [occ for _, occ, _ in train])
+    pred = clf.predict(bio_features(embeddings, vocab, test))
+    y = np.array([occ for _, occ, _ in test])
+    gender = np.array([g for _, _, g in test])
+    shares = female_share()
+    gaps = {}
+    for occ in shares:
+        tpr = tpr_by_gender(y, pred, gender, occ)
+        gaps[occ] = tpr["female"] - tpr["male"]
+    occs = list(shares)
+    corr = float(np.corrcoef([gaps[o] for o in occs], [shares[o] for o in occs])[0, 1])
+    return OccupationResult(float(np.mean(pred == y)), gaps, corr)

@@ -1,0 +1,171 @@
+"""Self-checks for the fairness notebooks (30-33): sampling bias, group metrics, counterfactual
+swaps and role reversal, embedding and classifier bias, knowledge-graph embeddings.
+
+Each expected value is computed at check time by the trustlab function the exercise uses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from trustlab.selfcheck import Choice, Judged, Number, Vector, register
+
+SEED = 0
+STRENGTHS = (0.0, 0.25, 0.5, 0.75, 1.0)  # the mitigation strengths the exercise text names
+SHARES = (0.5, 0.7, 0.9)  # the stereotype shares the exercise text names
+
+
+@register("30.1", Number(rtol=0.0, atol=0.006),
+          question="the smallest skew (2 decimals) at which the raw estimate overshoots by more than 0.05",
+          hint="`compute_sampling_bias(skew=1.0, seed=0)` gives `group_rates`, `population_share` and "
+               "`true_rate`; `expected_estimate(rates, shares, skew, \"Male\")` is a large survey's estimate. "
+               "Scan skew upward in steps of 0.01.",
+          insight="Men must be several times as likely to answer before the estimate is off by 5 points.")
+def _smallest_skew():
+    from trustlab.fairness import compute_sampling_bias, expected_estimate
+
+    pop = compute_sampling_bias(skew=1.0, seed=SEED)
+    for skew in np.round(np.arange(1.0, 50.0, 0.01), 2):
+        if expected_estimate(pop.group_rates, pop.population_share, skew, "Male") - pop.true_rate > 0.05:
+            return float(skew)
+    raise RuntimeError("no skew below 50 overshoots by 5 points")  # pragma: no cover
+
+
+@register("30.2", Number(rtol=0.0, atol=5e-4),
+          question="the demographic-parity difference of the perfect predictor (y_pred = y_true) on Adult",
+          hint="`group_metrics(adult[\"label\"], adult[\"label\"], adult[\"sex\"])` scores the perfect predictor; "
+               "compare its DP difference with the gap between the two groups' base rates.",
+          insight="A perfect predictor inherits the base-rate gap, so DP and equalized odds conflict here.")
+def _perfect_dp_difference():
+    from trustlab.data import load_adult
+    from trustlab.fairness import group_metrics
+
+    adult = load_adult()
+    return group_metrics(adult["label"], adult["label"], adult["sex"]).demographic_parity_difference
+
+
+def _judge_wrong_pronoun(answer):
+    from trustlab.fairness import swap_gender
+    from trustlab.fairness.counterfactual.swaps import tokenize
+
+    if not (isinstance(answer, tuple) and len(answer) == 2 and all(isinstance(a, str) for a in answer)):
+        return f"expects a pair of strings (sentence, its correct swap); got {type(answer).__name__}"
+    sentence, correct = answer
+    words = tokenize(sentence)
+    if "her" not in (w.lower() for w in words):
+        return "expects a sentence containing the word 'her'"
+    ours, theirs = tokenize(swap_gender(sentence)), tokenize(correct)
+    if len(ours) != len(theirs):
+        return "expects the second string to be your sentence with every gendered word swapped correctly"
+    differ = [i for i, (a, b) in enumerate(zip(ours, theirs)) if a != b]
+    if any(words[i].lower() != "her" or {ours[i].lower(), theirs[i].lower()} != {"his", "him"} for i in differ):
+        return ("expects the second string to differ from swap_gender's output only where 'her' became "
+                "'his' instead of 'him' or the other way round")
+    return bool(differ)
+
+
+@register("31.1", Judged("a pair (sentence, its correct swap)"),
+          question="(a sentence where swap_gender turns 'her' into the wrong pronoun, its correct swap)",
+          hint="swap_gender reads 'her' as possessive ('his') when a content word follows it, otherwise as an "
+               "object ('him'). Find a sentence where that guess is wrong; then swap_gender's output and your "
+               "correct swap must differ in that pronoun.",
+          insight="No local rule resolves 'her' everywhere; look at swapped text before training on it.")
+def _wrong_pronoun(answer):
+    return _judge_wrong_pronoun(answer)
+
+
+def _student_pair(answer):
+    if not (isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[0], str)
+            and isinstance(answer[1], (int, float)) and not isinstance(answer[1], bool)):
+        return f"expects a pair (mode, swap_ratio) such as ('none', 0.25); got {answer!r:.60}"
+    from trustlab.fairness.counterfactual.role_reversal_sweep import sweep_table
+
+    table = sweep_table(seed=SEED)
+    students = table[table["mode"] != "teacher"]
+    modes = sorted(set(students["mode"]))
+    if answer[0].strip().lower() not in modes:
+        return f"expects a mode among {', '.join(map(repr, modes))}; got {answer[0]!r}"
+    plain = students[(students["mode"] == "none") & (students["swap_ratio"] == 0.0)].iloc[0]
+    ok = students[students["perplexity"] <= 1.02 * plain["perplexity"]]
+    best = ok.loc[ok["mean_abs_polarity"].idxmin()]
+    return answer[0].strip().lower() == best["mode"] and abs(float(answer[1]) - best["swap_ratio"]) < 1e-6
+
+
+@register("31.2", Judged("a pair (mode, swap_ratio) such as ('none', 0.25)"),
+          question="(mode, swap_ratio) of the lowest-polarity student within 2 % of the plain perplexity",
+          hint="In `sweep_table(seed=0)`, drop the teacher, keep the students whose perplexity is at most 1.02 × "
+               "the plain student's (mode 'none', swap_ratio 0), then take the smallest `mean_abs_polarity`.",
+          insight="Balancing the teacher and augmenting the data together mitigate polarity the most.")
+def _lowest_polarity_student(answer):
+    return _student_pair(answer)
+
+
+@register("32.1", Choice(STRENGTHS),
+          question="the mitigation strength at which the career/family WEAT d first drops below 0.5",
+          hint="Mitigate the target words with `mitigate_projection(gw.vec(words), gw.direction, strength)` but "
+               "leave the gendered attribute words alone; run `weat_test` on `gw.weat[\"career_family\"]`.",
+          insight="Projection changes the intrinsic score; whether the downstream bias follows is another question.")
+def _strength_below_half():
+    from trustlab.fairness.text.embeddings import mitigate_projection, weat_test
+    from trustlab.fairness.text.words import load_gender_words
+
+    gw = load_gender_words()
+    _, _, male, female = gw.weat["math_arts"]
+    gender_terms = set(male["words"]) | set(female["words"])
+    for strength in STRENGTHS:
+        def lookup(words, strength=strength):
+            if set(words) <= gender_terms:
+                return gw.vec(words)
+            return mitigate_projection(gw.vec(words), gw.direction, strength)
+        if weat_test(lookup, gw.weat["career_family"]) < 0.5:
+            return strength
+    raise RuntimeError("no strength brings d below 0.5")  # pragma: no cover
+
+
+@register("32.2", Vector(3, rtol=0.0, atol=5e-4),
+          question="[TPR gap RMS at share 0.5, 0.7, 0.9] (the `rms_gap` of each result)",
+          hint="`compute_occupation_bias(stereotype_share=s, seed=0).rms_gap` for s = 0.5, 0.7 and 0.9, in that "
+               "order.",
+          insight="The more stereotyped the training bios, the larger the classifier's TPR gaps.")
+def _gaps_by_share():
+    from trustlab.fairness.text.bios import compute_occupation_bias
+
+    return [compute_occupation_bias(stereotype_share=s, seed=SEED).rms_gap for s in SHARES]
+
+
+@register("33.1", Choice(("transe", "popularity")), question="'transe' or 'popularity': which has the higher MRR",
+          hint="Train TransE with the hidden occupations removed, rank the 13 occupations with `rank_tails`, and "
+               "compare `link_prediction(ranks)['mrr']` with the MRR of one popularity order for everyone.",
+          insight="A person's other facts carry some information about their occupation, and so can its biases.")
+def _transe_vs_popularity():
+    from trustlab.fairness.kg.transe import adult_graph, link_prediction, rank_tails, train_transe
+
+    kg = adult_graph(1500, seed=SEED)
+    occ = kg.rel("has_occupation")
+    hidden = np.random.default_rng(1).choice(1500, 300, replace=False)
+    t = kg.triples
+    test_mask = (t[:, 1] == occ) & np.isin(t[:, 0], hidden)
+    model = train_transe(kg, t[~test_mask], epochs=30, batch_size=1024, seed=SEED)
+    test = t[test_mask]
+    ranks = rank_tails(model, test[:, 0], occ, test[:, 2], candidates=kg.values["has_occupation"])
+    counts = np.bincount(t[~test_mask & (t[:, 1] == occ), 2], minlength=kg.n_entities)
+    order = sorted(kg.values["has_occupation"], key=lambda e: -counts[e])
+    popularity = link_prediction([order.index(e) + 1 for e in test[:, 2]])
+    return "transe" if link_prediction(ranks)["mrr"] > popularity["mrr"] else "popularity"
+
+
+def _neutralities():
+    from trustlab.fairness.kg.bias import NEUTRALITIES
+
+    return NEUTRALITIES
+
+
+@register("33.2", Choice(_neutralities), question="the smallest lambda whose gender probe is below 0.6",
+          hint="`kg_bias_sweep(seed=0)[(λ, 0.0)].gender_probe` for each λ in `NEUTRALITIES`; 0.5 is chance.",
+          insight="The adversary hides gender from this probe at a small cost in Hits@10; one probe is evidence, "
+                  "not a guarantee.")
+def _smallest_neutrality():
+    from trustlab.fairness.kg.bias import kg_bias_sweep
+
+    sweep = kg_bias_sweep(seed=SEED)
+    return min(lam for lam in _neutralities() if sweep[(lam, 0.0)].gender_probe < 0.6)
