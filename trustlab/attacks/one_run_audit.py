@@ -13,7 +13,7 @@ f(v) = P[Binomial(r, e^ε / (1 + e^ε)) ≥ v],
 
 (for δ = 0, as if each guess were an ε-DP randomized response of S_i). A run that makes v
 correct guesses therefore proves, at confidence 1 − β, every ε whose right-hand side is ≤ β:
-ε_lb is the largest such ε (the paper's conversion, found here by bisection).
+ε_lb is the largest such ε (the paper's conversion; found here with Brent's method).
 
 The kit's reading: the paper reports the best of several (k₊, k₋); to keep the 95 % honest
 when choosing after seeing the result, :func:`audit_one_run` tries a fixed list of guess counts
@@ -26,6 +26,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import brentq
 from scipy.special import expit
 from scipy.stats import binom
 
@@ -95,10 +96,9 @@ def one_run_epsilon_lb(m, r, v, delta=0.0, confidence=0.95) -> float:
         low, high = high, 2 * high
         if high > 1e3:
             return math.inf
-    for _ in range(50):
-        mid = (low + high) / 2
-        low, high = (mid, high) if rejected(mid) else (low, mid)
-    return low
+    # p(ε) rises continuously with ε: the crossing of β, kept on the rejected side
+    root = float(brentq(lambda e: beta - one_run_p_value(m, r, v, e, d), low, high, xtol=1e-10))
+    return root if rejected(root) else max(low, root - 1e-9)
 
 
 def abstaining_guesses(scores, k_plus, k_minus=0) -> np.ndarray:

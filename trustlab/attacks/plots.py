@@ -139,11 +139,12 @@ def plot_risk_audit(result, ax=None):
     if result.risk is not None:
         r = result.risk
         data["bound"], data["pair"] = (r.fpr, r.tpr), (r.fpr, r.tpr_epsilon_delta)
-        left.plot(r.fpr, r.tpr, color=OKABE_ITO["blue"], lw=2,
+        shown = np.unique(np.searchsorted(r.fpr, np.geomspace(floor, 1, 120)).clip(0, len(r.fpr) - 1))
+        left.plot(r.fpr[shown], r.tpr[shown], color=OKABE_ITO["blue"], lw=2,
                   label=f"DP bound, any attack (PLD; AUC ≤ {r.auc:.2f})")
-        left.plot(r.fpr, r.tpr_epsilon_delta, color=OKABE_ITO["sky"], ls="--",
+        left.plot(r.fpr[shown], r.tpr_epsilon_delta[shown], color=OKABE_ITO["sky"], ls="--",
                   label=f"bound from ε={r.epsilon:.2f}, δ={r.delta:g} alone")
-    x, y = _thin(np.asarray(result.fpr), np.asarray(result.tpr), floor)
+    x, y = _thin(np.asarray(result.fpr), np.asarray(result.tpr), floor, n=150)
     data["measured"] = (result.fpr, result.tpr)
     left.step(np.maximum(x, floor), np.maximum(y, floor), where="post", color=OKABE_ITO["vermillion"],
               label=f"canary attack, one run (AUC {result.auc:.2f})")
@@ -166,5 +167,9 @@ def plot_risk_audit(result, ax=None):
                    color=OKABE_ITO["blue"], label="this σ")
     right.set(xscale="log", xlabel="accountant's ε (upper bound, RDP)", ylabel="ε proven by one run",
               title="One-run audit: proven vs promised", ylim=(0, max(3.0, *(lbs + 0.5)) if len(lbs) else 3.0))
+    ticks = [t for t in (0.1, 0.3, 1, 3, 10, 30, 100, 300) if len(eps) and eps.min() / 2 <= t <= eps.max() * 2]
+    right.xaxis.set_major_locator(FixedLocator(ticks))  # plain labels: log mathtext is slow to draw
+    right.xaxis.set_minor_locator(NullLocator())
+    right.set_xticklabels([f"{t:g}" for t in ticks])
     right.legend(fontsize="x-small", loc="upper left")
     return fig, left, data

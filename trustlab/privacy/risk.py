@@ -284,6 +284,7 @@ def compute_risk(noise_multiplier=1.0, sample_rate=0.01, epochs=10, *, steps=Non
     f = np.r_[FPR_GRID, at, _AUC_MIDPOINTS]  # one evaluation of the envelope for everything
     bound = _bound_from_profile(f, *_profile(*setting))
     pair = _bound_from_profile(f, np.array([eps]), np.array([d]))
+    bound = np.minimum(bound, pair)  # the printed ε is one more ε of the min (off the ε grid)
     n, m = len(FPR_GRID), len(FPR_GRID) + len(at)
     return RiskResult(setting[0], q, t, t * q, setting[3], d, eps, dict(zip(at.tolist(), bound[n:m].tolist())),
                       float(bound[m:].mean()), float(pair[m:].mean()), FPR_GRID, bound[:n], pair[:n])
