@@ -177,3 +177,10 @@ def test_capstone_attack_auc_is_below_the_row_level_bound():
         bound = attack_auc_bound(noise_multiplier=r.noise_multiplier, sample_rate=1.0,
                                  steps=FIXED["num_rounds"], group_size=2)
         assert r.attack_auc - 2 * r.attack_auc_se <= bound
+
+
+def test_huge_epsilon_gives_finite_bounds_not_nan():
+    # σ = 0.03: privacy losses beyond e^700 (float overflow); the bound must still be a number.
+    with np.errstate(over="raise", invalid="raise"):
+        b = attack_tpr_bound(FPRS, noise_multiplier=0.03, sample_rate=1.0, steps=1)
+    assert np.all(np.isfinite(b)) and np.all(b >= norm.cdf(norm.ppf(FPRS) + 1 / 0.03) - 1e-9)

@@ -55,6 +55,8 @@ DISCRETIZATION, MIXTURE_DISCRETIZATION = 2e-3, 5e-3
 FPR_GRID = np.unique(np.r_[np.geomspace(1e-6, 0.01, 161), np.linspace(0.01, 1.0, 397)[:-1]])
 _AUC_MIDPOINTS = (np.arange(1000) + 0.5) / 1000  # midpoint rule: ≥ the area of a concave curve
 _N_EPSILONS = 300
+#: Lines with ε beyond this are above TPR = 1 at every FPR the kit asks (e^700·1e-6 ≫ 1).
+_MAX_EPSILON = 700.0
 
 
 def _check_setting(noise_multiplier, sample_rate, steps, group_size):
@@ -99,9 +101,11 @@ def _delta_of(pmf, eps):
     keep = losses > 0  # only ε ≥ 0 is asked for: e^{−l} ≤ 1 below, no overflow
     losses, probs = losses[keep], dense._probs[keep]
     upper = np.r_[np.cumsum(probs[::-1])[::-1], 0.0]  # Σ_{j ≥ i} p_j
-    lower = np.r_[np.cumsum((probs * np.exp(-losses))[::-1])[::-1], 0.0]  # Σ_{j ≥ i} p_j e^{−l_j}
+    with np.errstate(divide="ignore"):  # log 0 = −inf: an empty term (FFT leaves tiny negatives too)
+        # log Σ_{j ≥ i} p_j e^{−l_j}, in logs so that e^ε times it never overflows (ε up to ~10³)
+        log_lower = np.r_[np.logaddexp.accumulate((np.log(np.maximum(probs, 0.0)) - losses)[::-1])[::-1], -np.inf]
     i = np.searchsorted(losses, eps, side="right")
-    return dense._infinity_mass + np.maximum(upper[i] - np.exp(eps) * lower[i], 0.0), losses
+    return dense._infinity_mass + np.maximum(upper[i] - np.exp(eps + log_lower[i]), 0.0), losses
 
 
 @functools.lru_cache(maxsize=256)
@@ -122,6 +126,7 @@ def _profile(sigma, q, steps, k):
     """
     pmfs = _pmfs(_composed(sigma, q, steps, k))
     top = max(max(float(_delta_of(p, np.zeros(1))[1].max(initial=0.0)) for p in pmfs), 2e-3)
+    top = min(top, _MAX_EPSILON)
     eps = np.unique(np.r_[np.linspace(0.0, top, _N_EPSILONS), np.geomspace(1e-3, top, 100)])
     delta = np.maximum(*(_delta_of(p, eps)[0] for p in pmfs))
     eps.setflags(write=False)
