@@ -173,6 +173,8 @@ def _static_figures():
     from trustlab.fairness import plots_bias as fb
     from trustlab.federated import plots as dp
     from trustlab.privacy import plots as pp
+    from trustlab.privacy.risk import compute_risk as risk
+    from trustlab.privacy.risk_plots import plot_risk as risk_plot
 
     def explorer_result(name, **preset):
         return build(name, preset=preset or None).result
@@ -247,6 +249,8 @@ def _static_figures():
         "plot_intrinsic_extrinsic(counterfactual gap)": lambda: fb.plot_intrinsic_extrinsic(
             explorer_result("intrinsic_extrinsic"), extrinsic="ctf"),
         "plot_kg_bias": lambda: fb.plot_kg_bias(explorer_result("kg_bias", neutrality=3.0)),
+        "plot_risk": lambda: risk_plot(risk(1.0, 0.01, 10)),
+        "plot_risk(group of 2)": lambda: risk_plot(risk(8.0, 1.0, steps=5, group_size=2)),
     }
 
 
