@@ -27,7 +27,8 @@ from trustlab.fairness.text.widgets import make_intrinsic_extrinsic_explorer
 from trustlab.fairness.counterfactual.widgets import make_role_reversal_explorer
 from trustlab.fairness.groups.widgets import (make_disparate_impact_explorer,
                                               make_sampling_bias_explorer)
-from trustlab.attacks.widgets import make_canary_explorer, make_membership_explorer
+from trustlab.attacks.widgets import (make_canary_explorer, make_membership_explorer,
+                                      make_risk_audit_explorer)
 from trustlab.capstone.widgets import make_capstone_explorer
 
 __all__ = ["CHEAP", "RETRAIN", "ExplorerBench", "EXPLORERS"]
@@ -122,6 +123,11 @@ EXPLORERS: list[ExplorerBench] = [
     ExplorerBench("membership", lambda: make_membership_explorer(seed=0),
                   [("noise_multiplier", [8.0, 0.0, 2.0, 0.7]), ("attack", ["loss", "lira_online"]),
                    ("n_shadows", [8, 32])], CHEAP),
+    # Issue 19: every (σ, q, epochs) is one shipped training run with 400 canaries; a move reads
+    # it, audits it (Steinke et al. 2023) and bounds it from the PLD (cached per setting).
+    ExplorerBench("risk_audit", lambda: make_risk_audit_explorer(seed=0),
+                  [("noise_multiplier", [0.5, 4.0, 2.0, 1.0]), ("sample_rate", [0.1, 0.02, 0.05]),
+                   ("epochs", [50, 5, 20])], CHEAP),
     ExplorerBench("canaries", lambda: make_canary_explorer(seed=0),
                   [("repetitions", [1, 20, 5]), ("defense", ["dp_sgd", "char_embeddings", "none"]),
                    ("target_epsilon", [1.0, 8.0])], CHEAP),

@@ -1,6 +1,6 @@
 """Compute the attack sweeps shipped in ``trustlab/attacks/sweeps/`` (after changing a grid or the version).
 
-Usage: ``python scripts/make_attack_sweeps.py [--only membership|canaries]``.
+Usage: ``python scripts/make_attack_sweeps.py [--only membership|canaries|one_run]``.
 Each file holds its cache key (parameters + trustlab version, see ``trustlab.cache``), so the
 notebooks and explorers read it without training; a stale file is ignored and the sweep is
 recomputed into the user cache instead.
@@ -29,7 +29,14 @@ def _canaries():
     return canary_sweep.SWEEP_DIR, canary_sweep.SWEEP_NAME, params, lambda: compute(progress=True)
 
 
-SWEEPS = {"membership": _membership, "canaries": _canaries}
+def _one_run():
+    from trustlab.attacks import canary_audit
+
+    params, compute = canary_audit.sweep_params(), canary_audit.compute_sweep
+    return canary_audit.SWEEP_DIR, canary_audit.SWEEP_NAME, params, lambda: compute(progress=True)
+
+
+SWEEPS = {"membership": _membership, "canaries": _canaries, "one_run": _one_run}
 
 
 def main(argv=None) -> int:

@@ -77,9 +77,9 @@ def test_audit_plot_lists_every_private_setting():
 def test_shipped_attack_sweeps_are_current():
     # A stale file would make notebooks 12 and 13 silently retrain for minutes: regenerate with
     # `python scripts/make_attack_sweeps.py` after changing a sweep's parameters or the version.
-    from trustlab.attacks import canary_sweep, shadows
+    from trustlab.attacks import canary_audit, canary_sweep, shadows
     from trustlab.cache import cache_key, load_entry
 
-    for module in (shadows, canary_sweep):
+    for module in (shadows, canary_sweep, canary_audit):
         path = module.SWEEP_DIR / f"{module.SWEEP_NAME}.json"
         assert load_entry(path, cache_key(module.SWEEP_NAME, module.sweep_params())) is not None, path

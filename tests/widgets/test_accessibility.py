@@ -176,6 +176,8 @@ def _static_figures():
     from trustlab.federated import plots as dp
     from trustlab.privacy import plots as pp
     from trustlab.privacy.text import plots as pt
+    from trustlab.privacy.risk import compute_risk as risk
+    from trustlab.privacy.risk_plots import plot_risk as risk_plot
 
     def explorer_result(name, **preset):
         return build(name, preset=preset or None).result
@@ -250,6 +252,8 @@ def _static_figures():
         "plot_intrinsic_extrinsic(counterfactual gap)": lambda: ft.plot_intrinsic_extrinsic(
             explorer_result("intrinsic_extrinsic"), extrinsic="ctf"),
         "plot_kg_bias": lambda: fk.plot_kg_bias(explorer_result("kg_bias", neutrality=3.0)),
+        "plot_risk": lambda: risk_plot(risk(1.0, 0.01, 10)),
+        "plot_risk(group of 2)": lambda: risk_plot(risk(8.0, 1.0, steps=5, group_size=2)),
     }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.ticker import FixedLocator, NullLocator
 
-from trustlab.plotting import OKABE_ITO, PALETTE, figure_axes
+from trustlab.plotting import OKABE_ITO, PALETTE, figure_axes, two_axes
 
 _TICKS = [1e-4, 1e-3, 1e-2, 1e-1, 1.0]
 _LABELS = ["0.01%", "0.1%", "1%", "10%", "100%"]
@@ -30,7 +30,7 @@ def _thin(fpr, tpr, floor, n=300):
     idx = np.searchsorted(fpr, grid, side="right") - 1
     return grid, tpr[np.maximum(idx, 0)]
 
-__all__ = ["plot_exposure", "plot_privacy_audit", "plot_roc"]
+__all__ = ["plot_exposure", "plot_privacy_audit", "plot_risk_audit", "plot_roc"]
 
 
 def plot_roc(results, ax=None):
@@ -121,3 +121,55 @@ def plot_exposure(result, ax=None, *, highlight=None):
     ax.set_xticklabels([str(r) for r in result.repetitions])
     ax.legend(fontsize="small", loc="lower right")
     return fig, ax, data
+
+
+def plot_risk_audit(result, ax=None):
+    """Left: the DP bound on any attack's ROC, the (ε, δ)-pair bound and the canary attack's ROC
+    (log-log). Right: ε_lb proven by one run against the accountant's ε for every σ at this q
+    and epochs. ``result`` is a :class:`trustlab.attacks.risk_audit.RiskAudit`; ``ax`` a pair.
+
+    ``data`` holds ``bound`` and ``pair`` ((fpr, tpr) or None without DP), ``measured`` (fpr,
+    tpr) and ``rows`` (σ, ε, ε_lb).
+    """
+    fig, left, right = two_axes(ax, wspace=0.32, bottom=0.16)
+    floor = 1e-3
+    grid = np.geomspace(floor, 1, 50)
+    left.plot(grid, grid, color=OKABE_ITO["black"], lw=0.8, ls=":", label="chance")
+    data = {"bound": None, "pair": None, "rows": list(result.sweep)}
+    if result.risk is not None:
+        r = result.risk
+        data["bound"], data["pair"] = (r.fpr, r.tpr), (r.fpr, r.tpr_epsilon_delta)
+        shown = np.unique(np.searchsorted(r.fpr, np.geomspace(floor, 1, 120)).clip(0, len(r.fpr) - 1))
+        left.plot(r.fpr[shown], r.tpr[shown], color=OKABE_ITO["blue"], lw=2,
+                  label=f"DP bound, any attack (PLD; AUC ≤ {r.auc:.2f})")
+        left.plot(r.fpr[shown], r.tpr_epsilon_delta[shown], color=OKABE_ITO["sky"], ls="--",
+                  label=f"bound from ε={r.epsilon:.2f}, δ={r.delta:g} alone")
+    x, y = _thin(np.asarray(result.fpr), np.asarray(result.tpr), floor, n=150)
+    data["measured"] = (result.fpr, result.tpr)
+    left.step(np.maximum(x, floor), np.maximum(y, floor), where="post", color=OKABE_ITO["vermillion"],
+              label=f"canary attack, one run (AUC {result.auc:.2f})")
+    left.set(xscale="log", yscale="log", xlim=(floor, 1), ylim=(floor, 1),
+             xlabel="false positive rate (non-members called members)",
+             ylabel="true positive rate (members found)", title="What DP allows vs what an attack does")
+    _log_axes(left, floor)
+    left.legend(loc="lower right", fontsize="x-small")
+    rows = [row for row in result.sweep if np.isfinite(row[1])]
+    eps = np.array([row[1] for row in rows])
+    lbs = np.array([row[2] for row in rows])
+    right.plot(eps, eps, color=OKABE_ITO["black"], lw=0.8, ls=":", label="ε_lb = ε (tight)")
+    right.plot(eps, lbs, "o-", color=OKABE_ITO["vermillion"], label="ε_lb, one run (95%)")
+    no_dp = [row[2] for row in result.sweep if not np.isfinite(row[1])]
+    if no_dp:
+        right.axhline(no_dp[0], color=OKABE_ITO["orange"], ls="--", lw=1,
+                      label=f"ε_lb without noise: {no_dp[0]:.2f}")
+    if np.isfinite(result.run.epsilon):
+        right.plot([result.run.epsilon], [result.audit.epsilon_lb], "o", ms=12, mfc="none",
+                   color=OKABE_ITO["blue"], label="this σ")
+    right.set(xscale="log", xlabel="accountant's ε (upper bound, RDP)", ylabel="ε proven by one run",
+              title="One-run audit: proven vs promised", ylim=(0, max(3.0, *(lbs + 0.5)) if len(lbs) else 3.0))
+    ticks = [t for t in (0.1, 0.3, 1, 3, 10, 30, 100, 300) if len(eps) and eps.min() / 2 <= t <= eps.max() * 2]
+    right.xaxis.set_major_locator(FixedLocator(ticks))  # plain labels: log mathtext is slow to draw
+    right.xaxis.set_minor_locator(NullLocator())
+    right.set_xticklabels([f"{t:g}" for t in ticks])
+    right.legend(fontsize="x-small", loc="upper left")
+    return fig, left, data

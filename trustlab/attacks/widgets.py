@@ -13,7 +13,7 @@ import ipywidgets as widgets
 
 from trustlab.widgets import Explorer, explorer_builder
 
-__all__ = ["make_canary_explorer", "make_membership_explorer"]
+__all__ = ["make_canary_explorer", "make_membership_explorer", "make_risk_audit_explorer"]
 
 _STYLE = {"description_width": "12em"}
 _LAYOUT = widgets.Layout(width="34em")
@@ -103,3 +103,32 @@ def make_canary_explorer(*, seed=0, preset=None) -> Explorer:
 
     return Explorer(controls, compute, plot, title="Canaries in an NLU model: exposure, extraction, "
                     "defenses (precomputed)", fixed={}, preset=preset)
+
+
+@explorer_builder
+def make_risk_audit_explorer(*, seed=0, preset=None) -> Explorer:
+    """ε you can read: σ, q and epochs move the DP bound, a measured attack's ROC and ε_lb together.
+
+    The bound comes from the privacy loss distribution (:mod:`trustlab.privacy.risk`, cached per
+    setting); the attack and the one-run audit (Steinke, Nasr & Jagielski 2023) read the shipped
+    sweep of one training run per setting (:mod:`trustlab.attacks.canary_audit`).
+
+    >>> ex = make_risk_audit_explorer()
+    >>> ex.noise_multiplier.value = 4.0
+    >>> ex.result.audit.epsilon_lb <= ex.result.risk.epsilon
+    True
+    """
+    from trustlab.attacks.canary_audit import GRID
+    from trustlab.attacks.plots import plot_risk_audit
+    from trustlab.attacks.risk_audit import compute_risk_audit
+
+    def slider(name, description, default):
+        return widgets.SelectionSlider(options=list(GRID[name]), value=default, description=description,
+                                       continuous_update=False, style=_STYLE, layout=_LAYOUT)
+
+    controls = {"noise_multiplier": slider("noise_multiplier", "noise multiplier σ (0: no noise)", 1.0),
+                "sample_rate": slider("sample_rate", "sample rate q", 0.05),
+                "epochs": slider("epochs", "epochs", 20)}
+    compute = functools.lru_cache(maxsize=128)(compute_risk_audit)
+    return Explorer(controls, compute, plot_risk_audit, title="ε you can read: DP bound, a measured attack "
+                    "and a one-run audit (digits MLP, precomputed runs)", fixed={"seed": seed}, preset=preset)

@@ -1,0 +1,131 @@
+"""One-run audit (Steinke, Nasr & Jagielski 2023): the conversion, its validity, and the shipped sweep."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy.special import expit, logit
+
+from trustlab.attacks.one_run_audit import (abstaining_guesses, audit_one_run, one_run_epsilon_lb,
+                                            one_run_p_value)
+
+
+def _tail(r, p, v):
+    """P[Binomial(r, p) >= v] by explicit summation (independent of scipy)."""
+    return sum(math.comb(r, j) * p**j * (1 - p) ** (r - j) for j in range(max(v, 0), r + 1))
+
+
+def test_p_value_hand_computed_cases():
+    assert one_run_p_value(10, 10, 10, 1.0) == pytest.approx(expit(1.0) ** 10)
+    assert one_run_p_value(10, 10, 0, 1.0) == 1.0
+    # with δ: f(v) + 2mδ · max_i (f(v − i) − f(v)) / i, written out by brute force
+    m, r, v, eps, delta = 50, 12, 9, 0.5, 1e-3
+    p = expit(eps)
+    alpha = max((_tail(r, p, v - i) - _tail(r, p, v)) / i for i in range(1, v + 1))
+    assert one_run_p_value(m, r, v, eps, delta) == pytest.approx(_tail(r, p, v) + 2 * m * delta * alpha, rel=1e-9)
+
+
+def test_epsilon_lb_inverts_the_p_value():
+    assert one_run_epsilon_lb(10, 10, 10) == pytest.approx(logit(0.05 ** 0.1), abs=1e-8)
+    for m, r, v, delta in [(1000, 200, 170, 0.0), (1000, 200, 170, 1e-5), (400, 80, 70, 1e-5)]:
+        lb = one_run_epsilon_lb(m, r, v, delta)
+        assert one_run_p_value(m, r, v, lb, delta) <= 0.05 + 1e-9
+        assert one_run_p_value(m, r, v, lb + 1e-7, delta) > 0.05
+    assert one_run_epsilon_lb(400, 80, 70, 1e-5) <= one_run_epsilon_lb(400, 80, 70, 0.0)
+    assert one_run_epsilon_lb(400, 80, 60) < one_run_epsilon_lb(400, 80, 70) < one_run_epsilon_lb(400, 80, 80)
+
+
+def test_audit_is_valid_against_the_extremal_eps_dp_mechanism():
+    # Randomized response on each canary's bit is exactly ε-DP; at 95 % at most ~5 % of audits
+    # may claim more than ε (the guarantee), and a good share must prove something.
+    eps, m, runs = 1.0, 300, 200
+    rng = np.random.default_rng(0)
+    over, lbs = 0, []
+    for _ in range(runs):
+        included = rng.random(m) < 0.5
+        truthful = rng.random(m) < expit(eps)
+        scores = np.where(included == truthful, 1.0, -1.0) + rng.normal(0, 1e-3, m)
+        lb = audit_one_run(scores, included, delta=0.0).epsilon_lb
+        over += lb > eps
+        lbs.append(lb)
+    assert over / runs <= 0.05 + 2.6 * math.sqrt(0.05 * 0.95 / runs)
+    assert np.median(lbs) > 0.3 * eps
+
+
+def test_guesses_and_bad_input():
+    assert abstaining_guesses([3.0, 1.0, 2.0], 0, 1).tolist() == [0, -1, 0]
+    with pytest.raises(ValueError, match="k_plus"):
+        abstaining_guesses([1.0, 2.0], 3)
+    with pytest.raises(ValueError, match="correct guesses"):
+        one_run_p_value(10, 5, 6, 1.0)
+    with pytest.raises(ValueError, match="included"):
+        audit_one_run([1.0, 2.0], [True])
+
+
+def test_m_larger_than_the_training_set_is_refused_before_training():
+    from trustlab.attacks.canary_audit import train_canary_run
+
+    with pytest.raises(ValueError, match=r"m must be at most the training set's size, 1347 digits, got m=2000"):
+        train_canary_run(1.0, 2000)
+    with pytest.raises(ValueError, match="m must be at most the training set's size, 500"):
+        train_canary_run(1.0, 501, recipe={"n_pool": 500})
+    with pytest.raises(ValueError, match="canary"):
+        train_canary_run(1.0, 10, recipe={"canary": "loud"})
+
+
+@pytest.mark.slow
+def test_a_live_run_matches_its_shipped_twin():
+    from trustlab.attacks.canary_audit import load_one_run_sweep, train_canary_run
+
+    shipped = load_one_run_sweep()["grid"][(4.0, 0.1, 5)]
+    live = train_canary_run(4.0, sample_rate=0.1, epochs=5)
+    assert (live.included == shipped.included).all() and live.steps == shipped.steps
+    np.testing.assert_allclose(live.scores, shipped.scores, atol=2e-3)
+
+
+def test_shipped_sweep_audits_stay_below_the_accountant_and_grow_with_canaries():
+    from trustlab.attacks.canary_audit import GRID, load_one_run_sweep
+    from trustlab.attacks.risk_audit import compute_risk_audit, epsilon_lb_by_canaries
+
+    grid = load_one_run_sweep()["grid"]
+    assert len(grid) == np.prod([len(v) for v in GRID.values()])
+    lbs = {k: audit_one_run(run.scores, run.included, delta=run.delta).epsilon_lb for k, run in grid.items()}
+    for k, run in grid.items():
+        assert lbs[k] <= run.epsilon  # never above the accountant's ε (inf without noise)
+    assert max(lb for k, lb in lbs.items() if k[0] == 0.0) > 1.0  # meaningful for weak privacy
+    r = compute_risk_audit(1.0, 0.05, 20)
+    assert r.audit.epsilon_lb == lbs[1.0, 0.05, 20] and [row[2] for row in r.sweep] == \
+        [lbs[s, 0.05, 20] for s in GRID["noise_multiplier"]]
+    rows = {(s, m): mean for s, m, mean, _, _ in epsilon_lb_by_canaries()}
+    assert rows[0.0, 800] > rows[0.0, 50]
+
+
+def test_canary_attack_never_crosses_the_dp_bound():
+    from scipy.stats import beta
+
+    from trustlab.attacks.canary_audit import load_one_run_sweep
+    from trustlab.privacy.risk import attack_tpr_bound
+
+    for (sigma, q, epochs), run in load_one_run_sweep()["grid"].items():
+        if sigma == 0:
+            continue
+        order = np.argsort(-run.scores, kind="stable")
+        m = run.included[order]
+        tp, fp = np.cumsum(m), np.cumsum(~m)
+        n_pos, n_neg = int(m.sum()), int((~m).sum())
+        tpr_lo = np.where(tp > 0, beta.ppf(0.05, np.maximum(tp, 1), n_pos - tp + 1), 0.0)
+        fpr_hi = np.where(fp < n_neg, beta.ppf(0.95, fp + 1, np.maximum(n_neg - fp, 1)), 1.0)
+        ok = fpr_hi < 1
+        bound = attack_tpr_bound(fpr_hi[ok], noise_multiplier=sigma, sample_rate=run.sample_rate,
+                                 steps=run.steps)
+        assert np.all(tpr_lo[ok] <= bound), (sigma, q, epochs)
+
+
+def test_one_run_against_shadow_audit():
+    from trustlab.attacks.risk_audit import compare_audits
+
+    rows = compare_audits()
+    assert [r[0] for r in rows] == [0.7, 1.0, 2.0, 4.0, 8.0]
+    for sigma, eps, shadow_lb, n_shadow, clean_lb, noise_lb, n_one in rows:
+        assert n_shadow == 33 and n_one == 1
+        assert max(shadow_lb, clean_lb, noise_lb) <= eps
