@@ -30,7 +30,7 @@ def _canaries():
 
 
 def _one_run():
-    from trustlab.attacks import canary_audit
+    from trustlab.attacks.audits import canary_audit
 
     params, compute = canary_audit.sweep_params(), canary_audit.compute_sweep
     return canary_audit.SWEEP_DIR, canary_audit.SWEEP_NAME, params, lambda: compute(progress=True)

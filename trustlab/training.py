@@ -225,7 +225,7 @@ def train_many(model_fn, X_train, y_train, X_test=None, y_test=None, *, seeds, s
         X = X.to(dtype)
     rows = batched.check_rows(subsets, len(seeds), len(y))
     sizes = [len(r) for r in rows]
-    check_int("batch_size", batch_size, 1, max(sizes) if not dp else min(sizes))
+    check_int("batch_size", batch_size, 1, None if not dp else min(sizes))
     soft = batched.check_soft(soft_targets, len(y), n_classes, dtype)
     order = batched.generators(seeds, "order")
     drop = batched.generators(seeds, "dropout") if any(s[0] == "dropout" for s in model.specs) else None

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from trustlab.attacks.audit import audit_epsilon, clopper_pearson, compute_privacy_audit, epsilon_lower_bound
+from trustlab.attacks.audits.audit import audit_epsilon, clopper_pearson, compute_privacy_audit, epsilon_lower_bound
 from trustlab.attacks.shadows import SWEEP_SIGMAS, load_shadow_sets, train_shadow_set
 
 
@@ -77,7 +77,8 @@ def test_audit_plot_lists_every_private_setting():
 def test_shipped_attack_sweeps_are_current():
     # A stale file would make notebooks 12 and 13 silently retrain for minutes: regenerate with
     # `python scripts/make_attack_sweeps.py` after changing a sweep's parameters or the version.
-    from trustlab.attacks import canary_audit, canary_sweep, shadows
+    from trustlab.attacks import canary_sweep, shadows
+    from trustlab.attacks.audits import canary_audit
     from trustlab.cache import cache_key, load_entry
 
     for module in (shadows, canary_sweep, canary_audit):

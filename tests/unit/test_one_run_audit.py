@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.special import expit, logit
 
-from trustlab.attacks.one_run_audit import (abstaining_guesses, audit_one_run, one_run_epsilon_lb,
+from trustlab.attacks.audits.one_run_audit import (abstaining_guesses, audit_one_run, one_run_epsilon_lb,
                                             one_run_p_value)
 
 
@@ -63,7 +63,7 @@ def test_guesses_and_bad_input():
 
 
 def test_m_larger_than_the_training_set_is_refused_before_training():
-    from trustlab.attacks.canary_audit import train_canary_run
+    from trustlab.attacks.audits.canary_audit import train_canary_run
 
     with pytest.raises(ValueError, match=r"m must be at most the training set's size, 1347 digits, got m=2000"):
         train_canary_run(1.0, 2000)
@@ -75,7 +75,7 @@ def test_m_larger_than_the_training_set_is_refused_before_training():
 
 @pytest.mark.slow
 def test_a_live_run_matches_its_shipped_twin():
-    from trustlab.attacks.canary_audit import load_one_run_sweep, train_canary_run
+    from trustlab.attacks.audits.canary_audit import load_one_run_sweep, train_canary_run
 
     shipped = load_one_run_sweep()["grid"][(4.0, 0.1, 5)]
     live = train_canary_run(4.0, sample_rate=0.1, epochs=5)
@@ -84,8 +84,8 @@ def test_a_live_run_matches_its_shipped_twin():
 
 
 def test_shipped_sweep_audits_stay_below_the_accountant_and_grow_with_canaries():
-    from trustlab.attacks.canary_audit import GRID, load_one_run_sweep
-    from trustlab.attacks.risk_audit import compute_risk_audit, epsilon_lb_by_canaries
+    from trustlab.attacks.audits.canary_audit import GRID, load_one_run_sweep
+    from trustlab.attacks.audits.risk_audit import compute_risk_audit, epsilon_lb_by_canaries
 
     grid = load_one_run_sweep()["grid"]
     assert len(grid) == np.prod([len(v) for v in GRID.values()])
@@ -103,7 +103,7 @@ def test_shipped_sweep_audits_stay_below_the_accountant_and_grow_with_canaries()
 def test_canary_attack_never_crosses_the_dp_bound():
     from scipy.stats import beta
 
-    from trustlab.attacks.canary_audit import load_one_run_sweep
+    from trustlab.attacks.audits.canary_audit import load_one_run_sweep
     from trustlab.privacy.risk import attack_tpr_bound
 
     for (sigma, q, epochs), run in load_one_run_sweep()["grid"].items():
@@ -122,7 +122,7 @@ def test_canary_attack_never_crosses_the_dp_bound():
 
 
 def test_one_run_against_shadow_audit():
-    from trustlab.attacks.risk_audit import compare_audits
+    from trustlab.attacks.audits.risk_audit import compare_audits
 
     rows = compare_audits()
     assert [r[0] for r in rows] == [0.7, 1.0, 2.0, 4.0, 8.0]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy.stats import beta, norm
 
-from trustlab.privacy import risk
+from trustlab.privacy.risk import bound as risk
 from trustlab.privacy.risk import (attack_auc_bound, attack_tpr_bound, compute_risk,
                                    epsilon_delta_tpr_bound, pld_epsilon, privacy_profile,
                                    tradeoff_curve)

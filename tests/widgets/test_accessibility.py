@@ -177,7 +177,7 @@ def _static_figures():
     from trustlab.privacy import plots as pp
     from trustlab.privacy.text import plots as pt
     from trustlab.privacy.risk import compute_risk as risk
-    from trustlab.privacy.risk_plots import plot_risk as risk_plot
+    from trustlab.privacy.risk.plots import plot_risk as risk_plot
 
     def explorer_result(name, **preset):
         return build(name, preset=preset or None).result
@@ -193,7 +193,7 @@ def _static_figures():
         return pp.plot_privacy_utility(load_privacy_utility(), baseline=0.97)
 
     def audits():
-        from trustlab.attacks.audit import compute_privacy_audit
+        from trustlab.attacks.audits.audit import compute_privacy_audit
         from trustlab.attacks.shadows import load_shadow_sets
 
         sets = list(load_shadow_sets().values())

@@ -5,7 +5,7 @@ import time
 import numpy as np
 import pytest
 
-from trustlab.attacks.canary_audit import GRID
+from trustlab.attacks.audits.canary_audit import GRID
 from trustlab.attacks.widgets import make_risk_audit_explorer
 
 

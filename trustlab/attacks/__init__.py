@@ -6,7 +6,7 @@ Each attack is measured (ROC, AUC, TPR at low FPR, exposure in bits, extraction 
 against DP-SGD as the defense, with the accuracy it costs and the ε it spends.
 """
 
-from trustlab.attacks.audit import (AuditResult, PrivacyAudit, audit_epsilon, clopper_pearson,
+from trustlab.attacks.audits.audit import (AuditResult, PrivacyAudit, audit_epsilon, clopper_pearson,
                                     compute_privacy_audit, epsilon_lower_bound)
 from trustlab.attacks.canaries import (Canary, candidate_texts, exposure, exposure_from_rank,
                                        extract_secret, extrapolated_exposure, insert_canaries,
@@ -14,10 +14,10 @@ from trustlab.attacks.canaries import (Canary, candidate_texts, exposure, exposu
 from trustlab.attacks.membership import (AttackResult, compute_membership_attack, lira_scores,
                                          loss_scores, roc_metrics, tpr_at_fpr)
 from trustlab.attacks.nlu import NLUModel, Vocabulary, train_nlu
-from trustlab.attacks.canary_audit import CanaryRun, load_one_run_sweep, train_canary_run
-from trustlab.attacks.one_run_audit import (OneRunAudit, abstaining_guesses, audit_one_run,
+from trustlab.attacks.audits.canary_audit import CanaryRun, load_one_run_sweep, train_canary_run
+from trustlab.attacks.audits.one_run_audit import (OneRunAudit, abstaining_guesses, audit_one_run,
                                             one_run_epsilon_lb, one_run_p_value)
-from trustlab.attacks.risk_audit import (RiskAudit, compare_audits, compute_risk_audit,
+from trustlab.attacks.audits.risk_audit import (RiskAudit, compare_audits, compute_risk_audit,
                                          epsilon_lb_by_canaries)
 from trustlab.attacks.rmia import compare_with_lira, compute_rmia_attack, rmia_scores
 from trustlab.attacks.shadows import ShadowSet, load_shadow_sets, logit_confidence, train_shadow_set

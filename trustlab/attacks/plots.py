@@ -126,7 +126,7 @@ def plot_exposure(result, ax=None, *, highlight=None):
 def plot_risk_audit(result, ax=None):
     """Left: the DP bound on any attack's ROC, the (ε, δ)-pair bound and the canary attack's ROC
     (log-log). Right: ε_lb proven by one run against the accountant's ε for every σ at this q
-    and epochs. ``result`` is a :class:`trustlab.attacks.risk_audit.RiskAudit`; ``ax`` a pair.
+    and epochs. ``result`` is a :class:`trustlab.attacks.audits.risk_audit.RiskAudit`; ``ax`` a pair.
 
     ``data`` holds ``bound`` and ``pair`` ((fpr, tpr) or None without DP), ``measured`` (fpr,
     tpr) and ``rows`` (σ, ε, ε_lb).

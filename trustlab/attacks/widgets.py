@@ -33,7 +33,7 @@ def make_membership_explorer(*, seed=0, preset=None, noise_multipliers=None, n_m
     >>> ex.result.attack.noise_multiplier, ex.result.audit.epsilon_lb_low <= ex.result.attack.epsilon
     (8.0, True)
     """
-    from trustlab.attacks.audit import compute_privacy_audit
+    from trustlab.attacks.audits.audit import compute_privacy_audit
     from trustlab.attacks.plots import plot_privacy_audit
     from trustlab.attacks.shadows import load_shadow_sets
 
@@ -111,16 +111,16 @@ def make_risk_audit_explorer(*, seed=0, preset=None) -> Explorer:
 
     The bound comes from the privacy loss distribution (:mod:`trustlab.privacy.risk`, cached per
     setting); the attack and the one-run audit (Steinke, Nasr & Jagielski 2023) read the shipped
-    sweep of one training run per setting (:mod:`trustlab.attacks.canary_audit`).
+    sweep of one training run per setting (:mod:`trustlab.attacks.audits.canary_audit`).
 
     >>> ex = make_risk_audit_explorer()
     >>> ex.noise_multiplier.value = 4.0
     >>> ex.result.audit.epsilon_lb <= ex.result.risk.epsilon
     True
     """
-    from trustlab.attacks.canary_audit import GRID
+    from trustlab.attacks.audits.canary_audit import GRID
     from trustlab.attacks.plots import plot_risk_audit
-    from trustlab.attacks.risk_audit import compute_risk_audit
+    from trustlab.attacks.audits.risk_audit import compute_risk_audit
 
     def slider(name, description, default):
         return widgets.SelectionSlider(options=list(GRID[name]), value=default, description=description,

@@ -1,10 +1,10 @@
 """Bound, attack and audit on one slider: what DP-SGD allows, what a canary attack does, what it proves.
 
-For one setting (σ, q, epochs) of the shipped one-run sweep (:mod:`trustlab.attacks.canary_audit`):
+For one setting (σ, q, epochs) of the shipped one-run sweep (:mod:`trustlab.attacks.audits.canary_audit`):
 the largest TPR any membership test may reach (:func:`trustlab.privacy.risk.attack_tpr_bound`,
 from the privacy loss distribution) beside the same from the single (ε, δ) pair; the measured
 ROC of the canary attack of that one training run; and the ε_lb it proves
-(:func:`trustlab.attacks.one_run_audit.audit_one_run`). The kit's reading: the canaries' ROC is
+(:func:`trustlab.attacks.audits.one_run_audit.audit_one_run`). The kit's reading: the canaries' ROC is
 the attack "measured" here; the test suite checks it never crosses the bound.
 """
 
@@ -24,8 +24,8 @@ class RiskAudit:
     """One setting: the DP bound (``risk``; None without noise), the run, its ROC and its audit."""
 
     risk: object  # trustlab.privacy.risk.RiskResult or None (σ = 0: no bound)
-    run: object  # trustlab.attacks.canary_audit.CanaryRun
-    audit: object  # trustlab.attacks.one_run_audit.OneRunAudit
+    run: object  # trustlab.attacks.audits.canary_audit.CanaryRun
+    audit: object  # trustlab.attacks.audits.one_run_audit.OneRunAudit
     fpr: np.ndarray
     tpr: np.ndarray
     auc: float
@@ -54,13 +54,13 @@ def _roc(run):
 
 @functools.lru_cache(maxsize=8)
 def _sweep(seed):
-    from trustlab.attacks.canary_audit import load_one_run_sweep
+    from trustlab.attacks.audits.canary_audit import load_one_run_sweep
 
     return load_one_run_sweep(seed)
 
 
 def _audit(run):
-    from trustlab.attacks.one_run_audit import audit_one_run
+    from trustlab.attacks.audits.one_run_audit import audit_one_run
 
     return audit_one_run(run.scores, run.included, delta=run.delta, epsilon=run.epsilon)
 
@@ -77,14 +77,14 @@ def compute_risk_audit(noise_multiplier=1.0, sample_rate=0.05, epochs=20, *, see
     >>> r.audit.epsilon_lb <= r.risk.epsilon, bool(np.all(r.tpr <= 1))
     (True, True)
     """
-    from trustlab.attacks.canary_audit import GRID
+    from trustlab.attacks.audits.canary_audit import GRID
     from trustlab.privacy.risk import compute_risk
 
     key = (float(noise_multiplier), float(sample_rate), int(epochs))
     grid = _sweep(seed)["grid"]
     if key not in grid:
         raise ValueError(f"(noise_multiplier, sample_rate, epochs) must be on the shipped grid {GRID}, "
-                         f"got {key}; train other settings with trustlab.attacks.canary_audit.train_canary_run")
+                         f"got {key}; train other settings with trustlab.attacks.audits.canary_audit.train_canary_run")
     run = grid[key]
     risk = None if run.noise_multiplier == 0 else compute_risk(
         run.noise_multiplier, run.sample_rate, steps=run.steps, delta=run.delta)
@@ -114,9 +114,9 @@ def compare_audits(seed=0) -> list:
 
     Rows ``(σ, accountant ε, shadow ε_lb, models, one-run ε_lb clean, one-run ε_lb noise canaries,
     models)``; the shadow audit is LiRA online over the shipped shadow sets
-    (:func:`trustlab.attacks.audit.compute_privacy_audit`), ε_lb its 95 % lower end.
+    (:func:`trustlab.attacks.audits.audit.compute_privacy_audit`), ε_lb its 95 % lower end.
     """
-    from trustlab.attacks.audit import compute_privacy_audit
+    from trustlab.attacks.audits.audit import compute_privacy_audit
     from trustlab.attacks.shadows import load_shadow_sets
 
     sets = load_shadow_sets(seed=seed)

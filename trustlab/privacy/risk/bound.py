@@ -264,7 +264,7 @@ class RiskResult:
 
     def statement(self) -> str:
         """A plain-language privacy statement (after TensorFlow Privacy's; the kit's wording)."""
-        from trustlab.privacy.statement import privacy_statement
+        from trustlab.privacy.risk.statement import privacy_statement
 
         return privacy_statement(self)
 

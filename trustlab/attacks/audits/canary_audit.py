@@ -6,7 +6,7 @@ black-box audits; "mislabeled" keeps the image, "clean" the label too); each joi
 of the digits always do. One DP-SGD model is trained (Poisson sampling, per-example clipping,
 seeded noise; :func:`_train_private` is the one training call, to be switched to the batched
 ``trustlab.training.train_many``), every canary is scored by the model's logit-scaled confidence
-in its label, and :func:`trustlab.attacks.one_run_audit.audit_one_run` turns the scores into ε_lb.
+in its label, and :func:`trustlab.attacks.audits.one_run_audit.audit_one_run` turns the scores into ε_lb.
 The shipped sweep (``sweeps/one_run_audit.json``) holds the explorer's grid, ε_lb against the
 number of canaries, and the comparison with the shadow-model audit (33 models per point).
 """
