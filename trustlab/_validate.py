@@ -79,7 +79,7 @@ def check_number(name, value, low=None, high=None, *, low_open=False, high_open=
     >>> check_number("lr", float("inf"), 0, low_open=True)
     Traceback (most recent call last):
     ...
-    ValueError: lr must be a finite number in (0, inf), got inf
+    ValueError: lr must be finite, in (0, inf), got inf
     >>> check_number("epsilon", float("inf"), 0, low_open=True, allow_inf=True)
     inf
     """
@@ -87,13 +87,15 @@ def check_number(name, value, low=None, high=None, *, low_open=False, high_open=
         raise TypeError(f"{name} must be a real number, got {abbreviate(value)} ({type(value).__name__})")
     value = float(value)
     open_top = high_open or (high is None and not allow_inf)
-    if math.isnan(value) or (math.isinf(value) and not allow_inf):
-        raise ValueError(f"{name} must be a finite number in "
-                         f"{_interval(low, high, low_open, high_open or high is None)}, got {value}")
+    allowed = _interval(low, high, low_open, open_top)
+    if math.isnan(value):
+        raise ValueError(f"{name} must be in {allowed}, got nan")
+    if math.isinf(value) and not allow_inf:
+        raise ValueError(f"{name} must be finite, in {allowed}, got {value}")
     too_low = low is not None and (value < low or (low_open and value == low))
     too_high = high is not None and (value > high or (high_open and value == high))
     if too_low or too_high:
-        raise ValueError(f"{name} must be in {_interval(low, high, low_open, open_top)}, got {value:g}")
+        raise ValueError(f"{name} must be in {allowed}, got {value:g}")
     return value
 
 

@@ -98,7 +98,7 @@ def state_from_query(query: str) -> tuple:
     check_choice("explorer", name, names())
     preset = params.get("preset", [None])[-1]
     if preset is not None:
-        preset = parse_preset_json(preset, "preset in the link")
+        preset = parse_preset_json(preset, "preset in the link", "a JSON object")
     return name, preset
 
 

@@ -189,8 +189,9 @@ def _shipped(path: Path, key, params, check):
     if entry["key"] != key:
         if json.loads(_dumps(params, "params")) != entry["params"]:
             return _ABSENT  # a custom grid or seed: the user cache's business
-        raise damaged_file(shown, f"out of date: written by trustlab {entry.get('version')!r} in format "
-                           f"{entry.get('format')!r}, this is trustlab {_version()!r}", _REBUILD)
+        raise damaged_file(shown, f"out of date: its key does not match (written by trustlab "
+                           f"{entry.get('version')!r}, format {entry.get('format')!r}; this is trustlab "
+                           f"{_version()!r}, format {FORMAT})", _REBUILD)
     try:
         return _checked(entry["value"], check)
     except Exception as exc:

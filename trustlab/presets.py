@@ -47,7 +47,7 @@ def _depth(text: str) -> int:
     return deepest
 
 
-def parse_preset_json(text, what="preset"):
+def parse_preset_json(text, what="preset", allowed="a dict or a JSON object string"):
     """The JSON object in ``text``, after checking its length and nesting depth (before parsing).
 
     >>> parse_preset_json('{"epsilon": 0.5}')
@@ -63,8 +63,7 @@ def parse_preset_json(text, what="preset"):
         except UnicodeDecodeError:
             raise ValueError(f"{what} must be UTF-8 JSON text, got {abbreviate(text)}") from None
     if not isinstance(text, str):
-        raise TypeError(f"{what} must be a dict or a JSON object string, got {abbreviate(text)} "
-                        f"({type(text).__name__})")
+        raise TypeError(f"{what} must be {allowed}, got {abbreviate(text)} ({type(text).__name__})")
     if len(text) > MAX_PRESET_CHARS:
         raise ValueError(f"{what} is {len(text):,} characters long; at most {MAX_PRESET_CHARS:,} are "
                          "accepted (a preset is a few control values)")
@@ -76,9 +75,9 @@ def parse_preset_json(text, what="preset"):
     try:
         value = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{what} must be a JSON object, got {abbreviate(text)} ({exc})") from None
+        raise ValueError(f"{what} must be {allowed}, got {abbreviate(text)} ({exc})") from None
     if not isinstance(value, dict):
-        raise ValueError(f"{what} must be a JSON object, got {abbreviate(value)}")
+        raise ValueError(f"{what} must be {allowed}, got {abbreviate(value)}")
     return value
 
 
