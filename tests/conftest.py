@@ -36,7 +36,20 @@ class _Recorder(logging.Handler):
 
 
 @pytest.fixture(autouse=True)
-def _fail_on_unexpected_explorer_errors(request):
+def _record_trustlab_errors(request):
+    """Collect what trustlab logs at ERROR level during the test (see the hook below)."""
+    recorder = _Recorder()
+    logger = logging.getLogger("trustlab")
+    logger.addHandler(recorder)
+    request.node._trustlab_errors = recorder.records
+    try:
+        yield recorder.records
+    finally:
+        logger.removeHandler(recorder)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
     """Fail a test in which trustlab logged an ERROR: an explorer, plot or button hit a bug.
 
     Explorers show every exception in their message area (so a lesson never dies), and log the
@@ -44,18 +57,13 @@ def _fail_on_unexpected_explorer_errors(request):
     level; here those become test failures, so a bug is never hidden as a user message. A test
     that forces such an error on purpose takes the ``shown_errors`` fixture, which collects them.
     """
-    recorder = _Recorder()
-    logger = logging.getLogger("trustlab")
-    logger.addHandler(recorder)
-    request.node._trustlab_errors = recorder.records
-    try:
-        yield
-    finally:
-        logger.removeHandler(recorder)
-    if recorder.records and "shown_errors" not in request.fixturenames:
-        shown = "\n".join(f"{r.name}: {r.getMessage()}" for r in recorder.records)
+    result = yield
+    records = getattr(item, "_trustlab_errors", [])
+    if records and "shown_errors" not in getattr(item, "fixturenames", ()):
+        shown = "\n".join(f"{r.name}: {r.getMessage()}" for r in records)
         pytest.fail(f"unexpected error(s) shown by an explorer (logged on 'trustlab'):\n{shown}",
                     pytrace=False)
+    return result
 
 
 @pytest.fixture

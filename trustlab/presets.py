@@ -8,6 +8,7 @@ and every value is checked against the control it sets. Nothing is clamped.
 
 from __future__ import annotations
 
+import ast
 import json
 import math
 import numbers
@@ -17,7 +18,8 @@ import numpy as np
 
 from trustlab._validate import abbreviate
 
-__all__ = ["MAX_PRESET_CHARS", "MAX_PRESET_DEPTH", "parse_preset_json", "plain_preset", "validate_preset"]
+__all__ = ["MAX_PRESET_CHARS", "MAX_PRESET_DEPTH", "parse_preset_json", "plain_preset", "preset_cell",
+           "validate_preset"]
 
 #: Longest preset JSON accepted (the kit's largest real preset is about 200 characters).
 MAX_PRESET_CHARS = 2000
@@ -187,3 +189,22 @@ def plain_preset(preset) -> dict:
     if not isinstance(preset, dict) or not all(isinstance(k, str) for k in preset):
         raise ValueError(f"preset must be a dict of control name -> value, got {abbreviate(preset)}")
     return {name: _plain(value) for name, value in preset.items()}
+
+
+def preset_cell(builder, builder_kwargs, preset) -> str:
+    """A one-line notebook cell calling ``builder`` ("module:function") with its kwargs and ``preset``."""
+    if not builder or ":" not in builder:
+        raise ValueError(f"preset_cell needs builder='module:function', got builder={builder!r}")
+    module, func = builder.split(":")
+    args = []
+    for key, value in builder_kwargs.items():
+        try:
+            literal = ast.literal_eval(repr(value)) == value
+        except (ValueError, SyntaxError):
+            literal = False
+        if not literal:
+            raise ValueError(f"preset_cell cannot write builder argument {key}={value!r} as a "
+                             "Python literal; pass it by hand")
+        args.append(f"{key}={value!r}")
+    args.append(f"preset={dict(sorted(preset.items()))!r}")
+    return f"from {module} import {func}; {func}({', '.join(args)})"
