@@ -157,8 +157,6 @@ row("privacy.accounting", "epsilon(sample_rate='0.1')", "sample_rate", lambda: a
 row("privacy.accounting", "epsilon(accountant='gdp')", "accountant", lambda: acc.epsilon(1.0, 0.1, 10, accountant="gdp"))
 row("privacy.accounting", "noise_multiplier_for(target_epsilon=0.001) unreachable", "target_epsilon",
     lambda: acc.noise_multiplier_for(0.001, 0.5, 1000))
-row("privacy.accounting", "noise_multiplier_for(prv, target 1e-9) unreachable, checked first", "target_epsilon",
-    lambda: acc.noise_multiplier_for(1e-9, 0.5, 100, accountant="prv"))
 row("privacy.accounting", "compute_privacy_plan(with_prv='yes')", "with_prv",
     lambda: acc.compute_privacy_plan(with_prv="yes"))
 row("privacy.accounting", "compute_privacy_plan(mode=epsilon target_epsilon='junk')", "target_epsilon",

@@ -175,6 +175,17 @@ def epsilon_curve(noise_multiplier, sample_rate, steps, delta=1e-5) -> np.ndarra
     return np.array([epsilon(noise_multiplier, sample_rate, int(s), delta) for s in steps])
 
 
+@functools.lru_cache(maxsize=64)
+def _rdp_floor(delta) -> float:
+    """RDP's ε as σ → ∞ (every order's RDP → 0): what its (ε, δ) conversion alone costs."""
+    from opacus.accountants.analysis.rdp import get_privacy_spent
+
+    orders = list(rdp_orders())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return float(get_privacy_spent(orders=orders, rdp=np.zeros(len(orders)), delta=delta)[0])
+
+
 @functools.lru_cache(maxsize=1024)
 def _noise_multiplier_for(target, sample_rate, steps, delta, accountant, tolerance):
     # The search of opacus.accountants.utils.get_noise_multiplier, step for step (so its answer
@@ -183,19 +194,23 @@ def _noise_multiplier_for(target, sample_rate, steps, delta, accountant, toleran
     def eps(sigma):
         return _epsilon(sigma, sample_rate, steps, delta, accountant)
 
-    # Reachability first: the largest σ the doubling below can try (20 · 2^k <= 1e6) must reach
-    # the target, else no search is started (it would end in the same answer, much later).
-    largest = _SIGMA_START * 2 ** math.floor(math.log2(_MAX_SIGMA / _SIGMA_START))
-    floor = eps(largest)
-    if floor > target:
-        raise ValueError(
-            f"target_epsilon={target:g} is unreachable: even noise_multiplier={largest:g} (the largest "
-            f"the search tries) spends epsilon={floor:.3g} with sample_rate={sample_rate:g}, "
-            f"steps={steps}, delta={delta:g} ({accountant}); allowed: target_epsilon > {floor:.3g}")
+    if accountant == "rdp":  # reachability first, instantly: no σ beats RDP's σ → ∞ floor
+        floor = _rdp_floor(delta)
+        if target <= floor:
+            raise ValueError(
+                f"target_epsilon={target:g} is unreachable with delta={delta:g} ({accountant}): even "
+                f"infinite noise spends epsilon={floor:.3g} after RDP's conversion to (epsilon, delta); "
+                f"allowed: target_epsilon > {floor:.3g}")
     sigma_low, sigma_high, eps_high = 0.0, _SIGMA_START, math.inf
     while eps_high > target:
         sigma_high = 2 * sigma_high
         eps_high = eps(sigma_high)
+        if sigma_high > _MAX_SIGMA:
+            largest = sigma_high / 2
+            raise ValueError(
+                f"target_epsilon={target:g} is unreachable: even noise_multiplier={largest:g} (the largest "
+                f"the search tries) spends epsilon={eps(largest):.3g} with sample_rate={sample_rate:g}, "
+                f"steps={steps}, delta={delta:g} ({accountant}); allowed: target_epsilon > {eps(largest):.3g}")
     while target - eps_high > tolerance:
         sigma = (sigma_low + sigma_high) / 2
         e = eps(sigma)
