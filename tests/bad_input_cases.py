@@ -388,6 +388,8 @@ row("gallery/app/widgets", "widgets.validate_preset(preset 1,500 nested '[')", "
 row("gallery/app/widgets", "widgets.validate_preset(preset 'NaN')", "preset", lambda: tw.validate_preset({}, '{"a": NaN}'))
 row("gallery/app/widgets", "widgets.Explorer(controls='abc')", "controls", lambda: tw.Explorer("abc", lambda: None))
 row("gallery/app/widgets", "widgets.Explorer(compute=None)", "compute", lambda: tw.Explorer({}, None))
+row("gallery/app/widgets", "widgets.Explorer(result has no summary())", "summary",
+    lambda: tw.Explorer({"x": __import__("ipywidgets").IntSlider(1)}, lambda x: 5))
 row("gallery/app/widgets", "widgets.Explorer(title=5)", "title", lambda: tw.Explorer({}, lambda: None, title=5))
 row("gallery/app/widgets", "widgets.explorer_builder(func=5)", "func", lambda: tw.explorer_builder(5))
 row("gallery/app/widgets", "widgets.figure_svg(fig=None)", "fig", lambda: tw.figure_svg(None))

@@ -271,9 +271,10 @@ class Explorer(widgets.VBox):
         start = time.perf_counter()
         try:
             result = self._compute(**self.preset(), **self._fixed)
-            summary = result.summary()
+            summary = result.summary() if callable(getattr(result, "summary", None)) else None
             if not isinstance(summary, str):
-                raise TypeError(f"summary() must return a str, got {abbreviate(summary)}")
+                raise TypeError("compute must return a result whose summary() gives a str, got "
+                                f"{abbreviate(result)}")
         except Exception as exc:
             if raise_errors:
                 raise

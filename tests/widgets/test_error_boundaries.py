@@ -130,7 +130,7 @@ def test_explorer_refuses_bad_parts():
         Explorer("abc", lambda: None)
     with pytest.raises(TypeError, match="compute must be callable"):
         Explorer({}, None)
-    with pytest.raises(AttributeError):  # compute's result has no summary(): the builder's bug
+    with pytest.raises(TypeError, match="compute must return a result whose summary"):
         Explorer({"x": widgets.IntSlider(1)}, lambda x: 5)
 
 
