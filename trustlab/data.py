@@ -7,6 +7,7 @@ the UCI optical-recognition set as bundled with scikit-learn. Nothing is downloa
 from __future__ import annotations
 
 import functools
+import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,10 @@ import pandas as pd
 import torch
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_number
+from trustlab._validate import DamagedFileError, check_array, check_number, check_path, damaged_file
 
-__all__ = ["Split", "data_dir", "load_adult", "load_digits", "to_tensors"]
+__all__ = ["Split", "damaged_data_file", "data_dir", "load_adult", "load_digits", "load_json", "load_npz",
+           "to_tensors"]
 
 ADULT_FILE = "adult.csv.gz"
 ADULT_CATEGORICAL = [
@@ -41,10 +43,82 @@ def data_dir() -> Path:
     return Path(__file__).resolve().parents[1] / "datasets"
 
 
+def damaged_data_file(path, reason) -> DamagedFileError:
+    """The error for a data file that exists but cannot be read as what it should hold.
+
+    Names the file (``datasets/X`` for the shipped data) and how to get a good copy: rebuild
+    with ``make datasets`` for ``datasets/``, reinstall trustlab for a file inside the package.
+    ``reason`` (an exception or text) is cut to one line; numpy's advice to allow pickles is
+    never shown.
+
+    >>> str(damaged_data_file(data_dir() / "adult.csv.gz", "bad header"))
+    'datasets/adult.csv.gz is damaged (bad header); rebuild it with `make datasets`'
+    """
+    path = Path(path).expanduser().resolve()
+    package = Path(__file__).resolve().parent
+    if path.is_relative_to(data_dir().resolve()):
+        shown = f"datasets/{path.relative_to(data_dir().resolve())}"
+        remedy = "rebuild it with `make datasets`"
+    elif path.is_relative_to(package):
+        shown = f"trustlab/{path.relative_to(package)}"
+        remedy = "reinstall trustlab (`make setup`, or `pip install --force-reinstall trustlab`)"
+    else:
+        shown = str(path)
+        remedy = "pass a file written by datasets/build.py, or rebuild the shipped ones with `make datasets`"
+    return damaged_file(shown, reason, remedy)
+
+
+def load_npz(path, keys=()) -> dict:
+    """The arrays of a shipped ``.npz`` as a dict, pickles refused; a damaged file is one clear error.
+
+    ``keys`` must all be present (else the file is damaged). Object arrays are never loaded
+    (``allow_pickle=False``), and a file that would need them is reported as damaged.
+    """
+    path = check_path("path", path)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # zipfile.BadZipFile, ValueError (pickled data), OSError, EOFError …
+        raise damaged_data_file(path, exc) from None
+    missing = [k for k in keys if k not in arrays]
+    if missing:
+        raise damaged_data_file(path, f"no array named {', '.join(missing)}")
+    return arrays
+
+
+def load_json(path):
+    """The parsed content of a shipped JSON file; a damaged file is one clear error."""
+    import json
+
+    path = check_path("path", path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise
+    except Exception as exc:  # UnicodeDecodeError, json.JSONDecodeError, IsADirectoryError …
+        raise damaged_data_file(path, exc) from None
+
+
+_ADULT_COLUMNS = ["age", "fnlwgt", "education_num", "capital_gain", "capital_loss", "hours_per_week",
+                  *ADULT_CATEGORICAL]
+
+
 @functools.lru_cache(maxsize=4)
 def _read_adult(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     # mtime and size are in the key so a rebuilt file is re-read rather than served stale.
-    frame = pd.read_csv(path, dtype={name: "category" for name in ADULT_CATEGORICAL})
+    try:
+        frame = pd.read_csv(path, dtype={name: "category" for name in ADULT_CATEGORICAL})
+    except Exception as exc:  # UnicodeDecodeError, ParserError, BadGzipFile, EOFError …
+        raise damaged_data_file(path, exc) from None
+    missing = [c for c in _ADULT_COLUMNS if c not in frame.columns]
+    if missing:
+        raise damaged_data_file(path, f"no column {', '.join(missing)}")
+    if len(frame) == 0 or frame[_ADULT_COLUMNS].isna().any().any():
+        raise damaged_data_file(path, "empty or missing values")
+    if not set(frame["income"].cat.categories) <= {">50K", "<=50K"}:
+        raise damaged_data_file(path, f"income values {sorted(frame['income'].cat.categories)[:4]}")
     frame["label"] = (frame["income"] == ">50K").astype("int64")
     return frame
 
@@ -71,6 +145,8 @@ def load_adult(path=None) -> pd.DataFrame:
     ------
     FileNotFoundError
         If the file does not exist; the message says how to rebuild it.
+    trustlab._validate.DamagedFileError
+        If it cannot be read as the Adult table (a ValueError naming the file and ``make datasets``).
 
     Examples
     --------
@@ -80,7 +156,7 @@ def load_adult(path=None) -> pd.DataFrame:
     >>> adult.groupby("sex", observed=True)["label"].mean().round(3).to_dict()
     {'Female': 0.114, 'Male': 0.312}
     """
-    path = Path(data_dir() / ADULT_FILE if path is None else path).expanduser().resolve()
+    path = (data_dir() / ADULT_FILE if path is None else check_path("path", path)).expanduser().resolve()
     if not path.is_file():
         raise FileNotFoundError(
             f"Adult data not found at {path}. Rebuild it with "
@@ -99,6 +175,15 @@ class Split:
     X_test: np.ndarray
     y_train: np.ndarray
     y_test: np.ndarray
+
+    def __post_init__(self):
+        for part in ("train", "test"):
+            X = check_array(f"X_{part}", getattr(self, f"X_{part}"), ndim=2)
+            check_array(f"y_{part}", getattr(self, f"y_{part}"), kind="int", ndim=1, length=len(X),
+                        length_name=f"X_{part}", min_value=0)
+        if self.X_train.shape[1] != self.X_test.shape[1]:
+            raise ValueError(f"X_train and X_test must have the same number of features, got "
+                             f"{self.X_train.shape[1]} and {self.X_test.shape[1]}")
 
     def summary(self) -> str:
         """One line: sizes, feature count and class count.
@@ -154,6 +239,12 @@ def load_digits(test_size=0.25, seed=0) -> Split:
     test_size = check_number("test_size", test_size, 0, 1, low_open=True, high_open=True)
     random_state = int(numpy_rng(seed).integers(2**31 - 1))
     X, y = _digits_arrays()
+    n, classes = len(y), 10
+    n_test = math.ceil(test_size * n)  # how scikit-learn rounds a fractional test_size
+    if n_test < classes or n - n_test < classes:
+        low, high = classes / n, 1 - (classes + 1) / n
+        raise ValueError(f"test_size must leave at least one image per class (10) in both parts: "
+                         f"allowed [{low:.4f}, {high:.4f}], got {test_size:g}")
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=test_size, random_state=random_state, stratify=y
     )

@@ -75,7 +75,7 @@ def test_composition_and_subsampling_amplification():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(noise_multiplier=0.0), r"noise_multiplier must be in \(0, inf\], got 0"),
+    (dict(noise_multiplier=0.0), r"noise_multiplier must be in \(0, inf\), got 0"),
     (dict(noise_multiplier=-1.0), r"noise_multiplier must be in \(0"),
     (dict(noise_multiplier=math.inf), "noise_multiplier must be finite"),
     (dict(sample_rate=0.0), r"sample_rate must be in \(0, 1\], got 0"),
