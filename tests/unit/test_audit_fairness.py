@@ -84,7 +84,7 @@ def test_intervals_cover_at_about_their_nominal_rate(true_diff):
         row = a.by_group.loc[("group", "F")]
         hits_rate += row["selection_rate_low"] <= 0.3 <= row["selection_rate_high"]
     # 200 repetitions: observed coverage of a true 95 % interval has sd 0.015; [0.90, 0.99] is
-    # more than 3 sd wide on either side, and a 90 % interval would fail the low end.
+    # 3 sd from 0.95 or more on either side (a 90 % interval would fail about half the time).
     assert 0.90 <= hits_diff / reps <= 0.99, hits_diff / reps
     assert 0.90 <= hits_rate / reps <= 0.99, hits_rate / reps
 

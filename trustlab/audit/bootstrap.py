@@ -16,7 +16,7 @@ import numpy as np
 from trustlab._random import numpy_rng
 from trustlab._validate import check_int, check_number
 
-__all__ = ["confusion_counts", "percentile_interval", "rates_from_counts", "row_weights",
+__all__ = ["confusion_counts", "largest_difference", "mean_interval", "percentile_interval", "rates_from_counts", "row_weights",
            "weighted_auc", "weighted_tpr_at_fpr"]
 
 
@@ -77,6 +77,51 @@ def rates_from_counts(counts) -> dict:
         return {"count": n, "selection_rate": np.where(n > 0, (tp + fp) / n, np.nan),
                 "tpr": np.where(pos > 0, tp / pos, np.nan), "fpr": np.where(neg > 0, fp / neg, np.nan),
                 "accuracy": np.where(n > 0, (tp + tn) / n, np.nan)}
+
+
+def largest_difference(point, replicates, metrics, groups) -> tuple:
+    """Largest-minus-smallest difference of a metric over groups, and its bootstrap replicates.
+
+    The two groups are picked by their point values and held fixed in every replicate, so the
+    replicates scatter around the point difference (and straddle zero when the groups do not
+    differ). With two metrics (TPR, FPR: equalized odds) the value is the larger difference and
+    each replicate the larger of the two. Fewer than two groups with a defined value give NaN.
+
+    Returns ``(value, replicates, higher_group, lower_group)``.
+
+    >>> point = {"tpr": np.array([0.5, 0.8])}
+    >>> v, reps, hi, lo = largest_difference(point, {"tpr": np.array([[0.4, 0.9]])}, ("tpr",), ["a", "b"])
+    >>> round(float(v), 3), reps.round(3).tolist(), hi, lo
+    (0.3, [0.5], 'b', 'a')
+    """
+    parts = []
+    for m in metrics:
+        p = np.asarray(point[m], dtype=np.float64)
+        if np.sum(~np.isnan(p)) < 2:
+            return np.nan, np.full(np.asarray(replicates[m]).shape[0], np.nan), "", ""
+        hi, lo = int(np.nanargmax(p)), int(np.nanargmin(p))
+        parts.append((p[hi] - p[lo], replicates[m][:, hi] - replicates[m][:, lo], groups[hi], groups[lo]))
+    best = max(range(len(parts)), key=lambda i: parts[i][0])
+    rep = parts[0][1]
+    for other in parts[1:]:
+        rep = np.fmax(rep, other[1])
+    return float(parts[best][0]), rep, parts[best][2], parts[best][3]
+
+
+def mean_interval(values, level=0.95) -> tuple[float, float]:
+    """``(mean, half_width)`` of a Student-t interval over a few seeds' results.
+
+    >>> m, h = mean_interval([0.80, 0.82, 0.81])
+    >>> round(m, 3), round(h, 3)
+    (0.81, 0.025)
+    """
+    from scipy.stats import t
+
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim != 1 or len(values) < 2:
+        raise ValueError(f"values must hold at least two seeds' results, got {values.tolist()!r}")
+    half = t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+    return float(values.mean()), float(half)
 
 
 def percentile_interval(replicates, level=0.95) -> tuple[np.ndarray, np.ndarray]:

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 
 from trustlab._validate import check_int, check_number
-from trustlab.audit.bootstrap import (confusion_counts, percentile_interval, rates_from_counts,
-                                      row_weights, weighted_auc)
+from trustlab.audit.bootstrap import (confusion_counts, largest_difference, percentile_interval,
+                                      rates_from_counts, row_weights, weighted_auc)
 from trustlab.audit.tables import check_binary, check_same_length, sensitive_frame
 
 __all__ = ["DIFFERENCES", "GROUP_METRICS", "FairnessAudit", "audit_fairness"]
@@ -121,20 +121,6 @@ def _metric_frame(yt, yp, frame, scores):
     return table
 
 
-def _difference(point, reps, metric_names, groups):
-    """(value, replicates, higher, lower) for the largest-minus-smallest difference."""
-    parts = []
-    for m in metric_names:
-        p = point[m]
-        if np.sum(~np.isnan(p)) < 2:
-            return np.nan, np.full(reps[m].shape[0], np.nan), "", ""
-        hi, lo = int(np.nanargmax(p)), int(np.nanargmin(p))
-        parts.append((p[hi] - p[lo], reps[m][:, hi] - reps[m][:, lo], groups[hi], groups[lo]))
-    best = max(range(len(parts)), key=lambda i: parts[i][0])
-    rep = parts[0][1] if len(parts) == 1 else np.fmax(parts[0][1], parts[1][1])
-    return parts[best][0], rep, parts[best][2], parts[best][3]
-
-
 def audit_fairness(y_true, y_pred, sensitive_features, *, y_score=None, n_boot=200, seed=0,
                    level=0.95, intersectional=True, min_group_size=30, min_difference=0.1) -> FairnessAudit:
     """Group fairness metrics with bootstrap intervals, per group and intersection.
@@ -219,7 +205,7 @@ def audit_fairness(y_true, y_pred, sensitive_features, *, y_score=None, n_boot=2
             if compared == "auc" and scores is None:
                 continue
             names = compared if isinstance(compared, tuple) else (compared,)
-            value, rep, higher, lower = _difference(point, reps, names, groups)
+            value, rep, higher, lower = largest_difference(point, reps, names, groups)
             lo, hi = percentile_interval(rep[:, None], level)
             diffs.append({"feature": feat, "difference": name, "value": value, "low": lo[0],
                           "high": hi[0], "higher": higher, "lower": lower,

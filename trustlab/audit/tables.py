@@ -20,7 +20,8 @@ import pandas as pd
 from trustlab._random import numpy_rng
 from trustlab._validate import check_int, check_number
 
-__all__ = ["AuditTable", "check_binary", "check_same_length", "load_table", "sensitive_frame"]
+__all__ = ["AuditTable", "check_binary", "check_same_length", "load_table", "seeded_estimator",
+           "sensitive_frame"]
 
 
 def _show(values, limit=8):
@@ -218,6 +219,21 @@ class AuditTable:
         return (f"{self.name}: {len(self.data):,} rows, {len(self.features)} features "
                 f"({len(self.numeric_features())} numeric); target {self.target} = {self.positive!r} "
                 f"rate {self.y.mean():.3f}; " + "; ".join(parts))
+
+
+def seeded_estimator(estimator, seed):
+    """A clone of a scikit-learn ``estimator`` whose unset ``random_state`` parameters are ``seed``.
+
+    Repeated calls with the same seed fit the same model (the caller's estimator is untouched).
+    """
+    from sklearn.base import clone
+
+    est = clone(estimator)
+    params = est.get_params(deep=True)
+    for name, value in params.items():  # every random_state left unset gets a derived seed
+        if (name == "random_state" or name.endswith("__random_state")) and value is None:
+            est.set_params(**{name: seed})
+    return est
 
 
 def _read(data):
