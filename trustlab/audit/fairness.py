@@ -22,7 +22,7 @@ import pandas as pd
 from trustlab._validate import check_int, check_number
 from trustlab.audit.bootstrap import (confusion_counts, largest_difference, percentile_interval,
                                       rates_from_counts, row_weights, weighted_auc)
-from trustlab.audit.tables import check_binary, check_same_length, sensitive_frame
+from trustlab.audit.tables import check_binary, check_same_length, join_columns, sensitive_frame
 
 __all__ = ["DIFFERENCES", "GROUP_METRICS", "FairnessAudit", "audit_fairness"]
 
@@ -175,14 +175,14 @@ def audit_fairness(y_true, y_pred, sensitive_features, *, y_score=None, n_boot=2
     views = {c: [c] for c in sf.columns}
     if intersectional and sf.shape[1] > 1:
         views[" × ".join(sf.columns)] = list(sf.columns)
-    finest = sf.agg("\x1f".join, axis=1).to_numpy() if sf.shape[1] > 1 else sf.iloc[:, 0].to_numpy()
+    finest = join_columns(sf, "\x1f")
     weights = row_weights(finest, n_boot, seed)
     metrics = GROUP_METRICS + (("auc",) if scores is not None else ())
     rows, diffs, warnings = [], [], []
     for feat, cols in views.items():
         table = _metric_frame(yt, yp, sf[cols], scores)
         groups = list(table.index)
-        keys = sf[cols].agg(", ".join, axis=1) if len(cols) > 1 else sf[cols[0]]
+        keys = join_columns(sf[cols])
         codes = pd.Categorical(keys, categories=groups).codes
         point_counts = confusion_counts(np.ones(n), yt, yp, codes, len(groups))
         point = rates_from_counts(point_counts)

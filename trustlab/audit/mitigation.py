@@ -15,6 +15,7 @@ seeded, so repeated calls give the same predictions.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,7 +25,8 @@ from trustlab._random import numpy_rng
 from trustlab._validate import check_choice, check_int, check_number
 from trustlab.audit.bootstrap import (confusion_counts, largest_difference, percentile_interval,
                                       rates_from_counts, row_weights)
-from trustlab.audit.tables import check_binary, check_same_length, seeded_estimator, sensitive_frame
+from trustlab.audit.tables import (check_binary, check_same_length, join_columns, seeded_estimator,
+                                   sensitive_frame)
 
 __all__ = ["CONSTRAINTS", "METHODS", "MitigationResult", "mitigate"]
 
@@ -218,7 +220,7 @@ def mitigate(estimator, X, y, sensitive_features, *, method=METHODS, constraints
     n_boot, level = check_int("n_boot", n_boot, 20), check_number("level", level, 0.5, 1, high_open=True)
     check_number("eps", eps, 0, 1, low_open=True)
     check_int("max_iter", max_iter, 1)
-    groups = sf.agg(", ".join, axis=1).to_numpy() if sf.shape[1] > 1 else sf.iloc[:, 0].to_numpy()
+    groups = join_columns(sf)
     rng = numpy_rng(seed)
     train, test = _split(pd.Series(groups).str.cat(pd.Series(y).astype(str), sep="|").to_numpy(),
                          test_size, rng)
@@ -226,8 +228,12 @@ def mitigate(estimator, X, y, sensitive_features, *, method=METHODS, constraints
         if len(np.unique(groups[rows])) < len(np.unique(groups)) or len(np.unique(y[rows])) < 2:
             raise ValueError(f"test_size={test_size:g} leaves the {part} rows without some group or "
                              "label; use more rows or another test_size")
-    preds = _fit_options(estimator, _rows(X, train), y[train], groups[train], _rows(X, test),
-                         groups[test], methods, constraints, eps, max_iter, rng)
+    with warnings.catch_warnings():
+        # fairlearn 0.15's ExponentiatedGradient writes Series cells with .at, which pandas 3
+        # deprecates: a notice for fairlearn's maintainers, not for the user of the audit
+        warnings.filterwarnings("ignore", message="Setting a value on a Series via .at")
+        preds = _fit_options(estimator, _rows(X, train), y[train], groups[train], _rows(X, test),
+                             groups[test], methods, constraints, eps, max_iter, rng)
     return _score(preds, y[test], groups[test], constraints, n_boot, level, rng, seed)
 
 

@@ -20,14 +20,25 @@ import pandas as pd
 from trustlab._random import numpy_rng
 from trustlab._validate import check_int, check_number
 
-__all__ = ["AuditTable", "check_binary", "check_same_length", "load_table", "seeded_estimator",
+__all__ = ["AuditTable", "check_binary", "check_same_length", "join_columns", "load_table", "seeded_estimator",
            "sensitive_frame"]
 
 
 def _show(values, limit=8):
-    values = list(values)
+    values = [v.item() if isinstance(v, np.generic) else v for v in values]
     more = f", … ({len(values)} in all)" if len(values) > limit else ""
     return ", ".join(repr(v) for v in values[:limit]) + more
+
+
+def join_columns(frame, sep=", ") -> np.ndarray:
+    """Each row's values joined into one string (the key of an intersectional group), vectorized.
+
+    >>> join_columns(pd.DataFrame({"sex": ["F", "M"], "age": ["<25", "60+"]})).tolist()
+    ['F, <25', 'M, 60+']
+    """
+    cols = [frame[c].astype(str) for c in frame.columns]
+    return cols[0].str.cat(cols[1:], sep=sep).to_numpy(dtype=object) if len(cols) > 1 else \
+        cols[0].to_numpy(dtype=object)
 
 
 def check_same_length(**arrays) -> int:
@@ -191,7 +202,7 @@ class AuditTable:
         """``(train, test)`` tables, stratified by sensitive group and target, seeded."""
         test_size = check_number("test_size", test_size, 0, 1, low_open=True, high_open=True)
         rng = numpy_rng(seed)
-        strata = self.sensitive_features.agg("|".join, axis=1) + "|" + pd.Series(self.y).astype(str)
+        strata = pd.Series(join_columns(self.sensitive_features, "|")) + "|" + pd.Series(self.y).astype(str)
         test = []
         for _, rows in pd.Series(np.arange(len(strata))).groupby(strata.to_numpy()):
             rows = rng.permutation(rows.to_numpy())
