@@ -6,7 +6,7 @@ credit model is refitted in well under a second; Adult's options are the shipped
 
 from __future__ import annotations
 
-from trustlab.selfcheck import Choice, Integer, register
+from trustlab.selfcheck import Choice, register
 
 
 @register("50.1", Choice(("<25", "25-59", "60+")),
@@ -24,7 +24,7 @@ def _too_small_age_group():
     return small[0]
 
 
-@register("50.2", Integer(),
+@register("50.2", Choice(tuple(range(8))),  # 7 options: the count is 0 to 7
           question="how many of Adult's mitigation options keep the upper end of their equalized-odds interval below 0.05",
           hint="`mitigation_sweep('adult').options` has a column `equalized_odds_high`; count the rows below "
                "0.05 (the unmitigated model is a row too).",
