@@ -151,3 +151,17 @@ def test_same_seed_same_intervals_and_percentiles():
     pd.testing.assert_frame_equal(a.by_group, b.by_group)
     lo, hi = percentile_interval(np.array([[np.nan, 1.0], [np.nan, 3.0]]))
     assert np.isnan(lo[0]) and lo[1] == pytest.approx(1.05)
+
+
+def test_roc_replicates_equal_the_one_metric_functions():
+    from trustlab.audit.bootstrap import roc_replicates
+
+    rng = np.random.default_rng(8)
+    scores = np.round(rng.normal(size=(3, 200)), 1).ravel()  # three models' scores of 200 rows
+    positive = rng.random(600) < 0.5
+    weights = rng.integers(0, 3, size=(30, 200))
+    tiled = np.tile(weights, 3)
+    auc, tpr = roc_replicates(scores, positive, weights, (0.01, 0.1), row_of=np.tile(np.arange(200), 3))
+    assert np.allclose(auc, weighted_auc(scores, positive, tiled))
+    for i, a in enumerate((0.01, 0.1)):
+        assert np.allclose(tpr[i], weighted_tpr_at_fpr(scores, positive, a, tiled))

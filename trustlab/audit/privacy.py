@@ -25,7 +25,7 @@ import pandas as pd
 from trustlab._random import numpy_rng
 from trustlab._validate import check_choice, check_int, check_number
 from trustlab.attacks.membership import lira_scores, roc_metrics, tpr_at_fpr
-from trustlab.audit.bootstrap import percentile_interval, row_weights, weighted_auc, weighted_tpr_at_fpr
+from trustlab.audit.bootstrap import percentile_interval, roc_replicates, row_weights
 from trustlab.audit.tables import check_binary, check_same_length, seeded_estimator
 
 __all__ = ["ATTACKS", "AttackSummary", "PrivacyAudit", "audit_privacy", "rmia_backend"]
@@ -135,20 +135,17 @@ def _probabilities(fit_predict, X_train, y_train, X_eval, seed):
     return proba
 
 
-def _summary(name, scores, is_member, weights, level, chunk=25):
+def _summary(name, scores, is_member, weights, level):
     """An AttackSummary of (T, n) scores pooled over targets; example-level bootstrap weights."""
     flat, member = scores.ravel(), is_member.ravel()
     fpr, tpr, auc = roc_metrics(flat, member)
     point = [auc] + [tpr_at_fpr(fpr, tpr, a) for a in _FPRS]
-    reps = [[] for _ in point]
-    for start in range(0, len(weights), chunk):  # (B, T * n) in chunks: bounded memory
-        w = np.tile(weights[start:start + chunk], scores.shape[0])
-        reps[0].append(weighted_auc(flat, member, w))
-        for i, a in enumerate(_FPRS, start=1):
-            reps[i].append(weighted_tpr_at_fpr(flat, member, a, w))
+    # score k belongs to row k % n: a resampled row brings its scores under every model
+    auc_reps, tpr_reps = roc_replicates(flat, member, weights, _FPRS,
+                                        row_of=np.tile(np.arange(scores.shape[1]), scores.shape[0]))
     values = []
-    for p, r in zip(point, reps):
-        lo, hi = percentile_interval(np.concatenate(r)[:, None], level)
+    for p, r in zip(point, [auc_reps, *tpr_reps]):
+        lo, hi = percentile_interval(r[:, None], level)
         values += [float(p), float(lo[0]), float(hi[0])]
     return AttackSummary(name, *values, fpr, tpr, flat)
 
