@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trustlab.audit.tables import check_binary, check_same_length, load_table, sensitive_frame
+from trustlab.audit.checks import check_binary, check_same_length, sensitive_frame
+from trustlab.audit.tables import load_table
 from trustlab.data import data_dir, load_german_credit
 
 REPO = Path(__file__).resolve().parents[2]

@@ -22,7 +22,7 @@ import pandas as pd
 from trustlab._validate import check_int, check_number
 from trustlab.audit.bootstrap import (confusion_counts, largest_difference, percentile_interval,
                                       rates_from_counts, row_weights, weighted_auc)
-from trustlab.audit.tables import check_binary, check_same_length, join_columns, sensitive_frame
+from trustlab.audit.checks import check_binary, check_same_length, join_columns, sensitive_frame
 
 __all__ = ["DIFFERENCES", "GROUP_METRICS", "FairnessAudit", "audit_fairness"]
 

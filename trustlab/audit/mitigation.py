@@ -25,7 +25,7 @@ from trustlab._random import numpy_rng
 from trustlab._validate import check_choice, check_int, check_number
 from trustlab.audit.bootstrap import (confusion_counts, largest_difference, percentile_interval,
                                       rates_from_counts, row_weights)
-from trustlab.audit.tables import (check_binary, check_same_length, join_columns, seeded_estimator,
+from trustlab.audit.checks import (check_binary, check_same_length, join_columns, seeded_estimator,
                                    sensitive_frame)
 
 __all__ = ["CONSTRAINTS", "METHODS", "MitigationResult", "mitigate"]

@@ -26,7 +26,7 @@ from trustlab._random import numpy_rng
 from trustlab._validate import check_choice, check_int, check_number
 from trustlab.attacks.membership import lira_scores, roc_metrics, tpr_at_fpr
 from trustlab.audit.bootstrap import percentile_interval, roc_replicates, row_weights
-from trustlab.audit.tables import check_binary, check_same_length, seeded_estimator
+from trustlab.audit.checks import check_binary, check_same_length, seeded_estimator
 
 __all__ = ["ATTACKS", "AttackSummary", "PrivacyAudit", "audit_privacy", "rmia_backend"]
 

@@ -23,7 +23,7 @@ from torch import nn
 from trustlab._random import numpy_rng
 from trustlab._validate import check_int, check_number
 from trustlab.audit.bootstrap import mean_interval
-from trustlab.audit.tables import check_binary, check_same_length
+from trustlab.audit.checks import check_binary, check_same_length
 
 __all__ = ["PrivateRetrain", "private_retrain", "statement_backend", "torch_fit_predict"]
 

@@ -5,8 +5,7 @@ more sensitive columns, and refuses what would give a wrong number (missing colu
 with other than two values, missing values, a sensitive column with one value, a declared
 group without rows) with an error naming the parameter and the value. :meth:`AuditTable.encoder`
 is a scikit-learn ``ColumnTransformer``: one-hot for text columns, standardization for numbers.
-The array checks here (:func:`check_binary`, :func:`check_same_length`,
-:func:`sensitive_frame`) are shared by the audit's compute functions.
+The checks themselves live in :mod:`trustlab.audit.checks`.
 """
 
 from __future__ import annotations
@@ -19,113 +18,9 @@ import pandas as pd
 
 from trustlab._random import numpy_rng
 from trustlab._validate import check_int, check_number
+from trustlab.audit.checks import show_values, join_columns, sensitive_frame
 
-__all__ = ["AuditTable", "check_binary", "check_same_length", "join_columns", "load_table", "seeded_estimator",
-           "sensitive_frame"]
-
-
-def _show(values, limit=8):
-    values = [v.item() if isinstance(v, np.generic) else v for v in values]
-    more = f", … ({len(values)} in all)" if len(values) > limit else ""
-    return ", ".join(repr(v) for v in values[:limit]) + more
-
-
-def join_columns(frame, sep=", ") -> np.ndarray:
-    """Each row's values joined into one string (the key of an intersectional group), vectorized.
-
-    >>> join_columns(pd.DataFrame({"sex": ["F", "M"], "age": ["<25", "60+"]})).tolist()
-    ['F, <25', 'M, 60+']
-    """
-    cols = [frame[c].astype(str) for c in frame.columns]
-    return cols[0].str.cat(cols[1:], sep=sep).to_numpy(dtype=object) if len(cols) > 1 else \
-        cols[0].to_numpy(dtype=object)
-
-
-def check_same_length(**arrays) -> int:
-    """The common length of the named arrays; a ValueError names them and their lengths."""
-    lengths = {name: len(a) for name, a in arrays.items()}
-    if len(set(lengths.values())) > 1:
-        raise ValueError("misaligned lengths: " + ", ".join(f"{k} has {v}" for k, v in lengths.items())
-                         + "; they must describe the same rows")
-    n = next(iter(lengths.values()))
-    if n == 0:
-        raise ValueError(f"{', '.join(lengths)} must not be empty")
-    return n
-
-
-def check_binary(name, values) -> np.ndarray:
-    """``values`` as an int64 array of 0/1; a ValueError/TypeError names ``name`` and the values.
-
-    >>> check_binary("y_pred", [True, False, 1]).tolist()
-    [1, 0, 1]
-    >>> check_binary("y_true", [0, 1, 2])
-    Traceback (most recent call last):
-    ...
-    ValueError: y_true must hold only 0 and 1 (binary), got values 0, 1, 2
-    """
-    arr = np.asarray(values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else values)
-    if arr.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold numbers 0/1 (or booleans), got dtype {arr.dtype} with "
-                        f"values like {_show(pd.unique(arr)[:3])}; map the labels to 0/1 first")
-    if arr.dtype.kind == "f" and np.isnan(arr).any():
-        raise ValueError(f"{name} contains {int(np.isnan(arr).sum())} missing values (NaN)")
-    present = np.unique(arr)
-    if not set(present.tolist()) <= {0, 1}:
-        raise ValueError(f"{name} must hold only 0 and 1 (binary), got values {_show(present.tolist())}")
-    return arr.astype(np.int64)
-
-
-def sensitive_frame(sensitive_features, n=None) -> pd.DataFrame:
-    """Sensitive features as a DataFrame of strings, one column per feature, checked.
-
-    Accepts a 1-d array or Series (one feature), a DataFrame, or a dict of name to array.
-    Refuses missing values, a feature with one value and a declared category with no rows.
-
-    >>> sensitive_frame({"sex": ["F", "M"], "age": ["<25", "<25"]})
-    Traceback (most recent call last):
-    ...
-    ValueError: sensitive_features column 'age' has a single value ('<25'); a group needs another group to be compared with
-    """
-    sf = sensitive_features
-    if isinstance(sf, pd.Categorical):
-        sf = pd.Series(sf, name="group")
-    if isinstance(sf, dict):
-        sf = pd.DataFrame({str(k): np.asarray(v, dtype=object) if not isinstance(v, pd.Series) else v.to_numpy()
-                           for k, v in sf.items()})
-    elif isinstance(sf, pd.Series):
-        sf = sf.to_frame(name=str(sf.name) if sf.name is not None else "group")
-    elif not isinstance(sf, pd.DataFrame):
-        arr = np.asarray(sf, dtype=object)
-        if arr.ndim != 1:
-            raise ValueError("sensitive_features must be 1-d, a DataFrame or a dict of columns, "
-                             f"got an array of shape {arr.shape}")
-        sf = pd.DataFrame({"group": arr})
-    if sf.shape[1] == 0:
-        raise ValueError("sensitive_features must have at least one column")
-    if n is not None and len(sf) != n:
-        raise ValueError(f"misaligned lengths: sensitive_features has {len(sf)} rows, y_true has {n}")
-    out = {}
-    for name in sf.columns:
-        col = sf[name]
-        if col.isna().any():
-            raise ValueError(f"sensitive_features column {name!r} has {int(col.isna().sum())} "
-                             "missing values (NaN/None); drop or fill those rows first")
-        declared = list(col.cat.categories) if isinstance(col.dtype, pd.CategoricalDtype) else None
-        values = col.astype(str).to_numpy()
-        present = pd.unique(values)
-        if declared is not None:
-            empty = [str(c) for c in declared if str(c) not in set(present)]
-            if empty:
-                raise ValueError(f"sensitive_features column {name!r} declares groups with zero "
-                                 f"examples: {_show(empty)}; drop them "
-                                 "(.cat.remove_unused_categories()) or add their rows")
-        if len(present) < 2:
-            raise ValueError(f"sensitive_features column {name!r} has a single value "
-                             f"({_show(present)}); a group needs another group to be compared with")
-        out[str(name)] = values
-    return pd.DataFrame(out)
+__all__ = ["AuditTable", "load_table"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -232,21 +127,6 @@ class AuditTable:
                 f"rate {self.y.mean():.3f}; " + "; ".join(parts))
 
 
-def seeded_estimator(estimator, seed):
-    """A clone of a scikit-learn ``estimator`` whose unset ``random_state`` parameters are ``seed``.
-
-    Repeated calls with the same seed fit the same model (the caller's estimator is untouched).
-    """
-    from sklearn.base import clone
-
-    est = clone(estimator)
-    params = est.get_params(deep=True)
-    for name, value in params.items():  # every random_state left unset gets a derived seed
-        if (name == "random_state" or name.endswith("__random_state")) and value is None:
-            est.set_params(**{name: seed})
-    return est
-
-
 def _read(data):
     if isinstance(data, pd.DataFrame):
         return data.copy(), "table"
@@ -267,8 +147,8 @@ def _column_list(name, value, columns):
         raise TypeError(f"{name} must be a column name or a list of column names, got {value!r}")
     missing = [c for c in items if c not in columns]
     if missing:
-        raise ValueError(f"{name}: column(s) {_show(missing)} not in the table; "
-                         f"its columns are {_show(columns, 30)}")
+        raise ValueError(f"{name}: column(s) {show_values(missing)} not in the table; "
+                         f"its columns are {show_values(columns, 30)}")
     return tuple(items)
 
 
@@ -347,16 +227,16 @@ def load_table(data, target, sensitive, *, positive=None, features=None, exclude
     values = pd.unique(frame[target])
     if len(values) != 2:
         raise ValueError(f"target {target!r} must hold exactly two values (binary), got "
-                         f"{len(values)}: {_show(sorted(values, key=str))}")
+                         f"{len(values)}: {show_values(sorted(values, key=str))}")
     if positive is None:
         if set(values.tolist()) <= {0, 1}:  # 0/1 or False/True: 1 (True) is the favourable value
             positive = next(v for v in values.tolist() if v == 1)
         else:
             raise ValueError(f"positive must name the favourable value of target {target!r}: one "
-                             f"of {_show(sorted(values, key=str))}")
+                             f"of {show_values(sorted(values, key=str))}")
     elif positive not in set(values.tolist()):
         raise ValueError(f"positive must be one of the target's values "
-                         f"{_show(sorted(values, key=str))}, got {positive!r}")
+                         f"{show_values(sorted(values, key=str))}, got {positive!r}")
     sensitive_frame(frame[list(sensitive)])  # one value, empty declared groups
     return AuditTable(frame.reset_index(drop=True), target, positive, sensitive, tuple(features),
                       name or default_name)
