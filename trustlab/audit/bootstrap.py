@@ -16,8 +16,8 @@ import numpy as np
 from trustlab._random import numpy_rng
 from trustlab._validate import check_int, check_number
 
-__all__ = ["confusion_counts", "largest_difference", "mean_interval", "percentile_interval", "rates_from_counts", "row_weights",
-           "weighted_auc", "weighted_tpr_at_fpr"]
+__all__ = ["confusion_counts", "largest_difference", "mean_interval", "percentile_interval",
+           "rates_from_counts", "roc_replicates", "row_weights", "weighted_auc", "weighted_tpr_at_fpr"]
 
 
 def row_weights(strata, n_boot, seed=0) -> np.ndarray:

@@ -77,7 +77,8 @@ def sensitive_frame(sensitive_features, n=None) -> pd.DataFrame:
     >>> sensitive_frame({"sex": ["F", "M"], "age": ["<25", "<25"]})
     Traceback (most recent call last):
     ...
-    ValueError: sensitive_features column 'age' has a single value ('<25'); a group needs another group to be compared with
+    ValueError: sensitive_features column 'age' has a single value ('<25'); a group needs another
+    group to be compared with
     """
     sf = sensitive_features
     if isinstance(sf, pd.Categorical):

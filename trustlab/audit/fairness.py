@@ -42,9 +42,9 @@ class FairnessAudit:
     Attributes
     ----------
     by_group : pandas.DataFrame
-        Index ``(feature, group)``; columns ``count``, ``positives`` (rows with y_true = 1) and, per metric, ``<metric>``,
-        ``<metric>_low``, ``<metric>_high``. NaN marks an undefined metric (TPR of a group
-        without positives, FPR without negatives).
+        Index ``(feature, group)``; columns ``count``, ``positives`` (rows with y_true = 1)
+        and, per metric, ``<metric>``, ``<metric>_low``, ``<metric>_high``. NaN marks an
+        undefined metric (TPR of a group without positives, FPR without negatives).
     differences : pandas.DataFrame
         Index ``(feature, difference)``; columns ``value`` (largest minus smallest group, 0 means
         equal), ``low``, ``high``, ``higher`` and ``lower`` (the groups compared) and ``effect``

@@ -250,7 +250,8 @@ def _score(preds, y_test, g_test, constraints, n_boot, level, rng, seed):
     options, by_group, levelling = [], [], []
     for key, (point, reps, acc_reps, acc) in stats.items():
         row = {"method": key[0], "constraint": key[1], "accuracy": acc}
-        row["accuracy_low"], row["accuracy_high"] = (float(v[0]) for v in percentile_interval(acc_reps[:, None], level))
+        lo, hi = percentile_interval(acc_reps[:, None], level)
+        row["accuracy_low"], row["accuracy_high"] = float(lo[0]), float(hi[0])
         own = {}
         for c in constraints:
             value, rep, _, _ = largest_difference(point, reps, DISPARITY[c], names)

@@ -76,7 +76,8 @@ def plot_mitigation(result, constraint=None, ax=None, highlight=None):
         colour, marker = _METHOD_STYLE.get(method, (PALETTE[-1], "o"))
         chosen = highlight is not None and tuple(highlight) == (method, c)
         ax.errorbar(row[constraint], row["accuracy"],
-                    xerr=[[row[constraint] - row[f"{constraint}_low"]], [row[f"{constraint}_high"] - row[constraint]]],
+                    xerr=[[row[constraint] - row[f"{constraint}_low"]],
+                          [row[f"{constraint}_high"] - row[constraint]]],
                     yerr=[[row["accuracy"] - row["accuracy_low"]], [row["accuracy_high"] - row["accuracy"]]],
                     fmt=marker, color=colour, capsize=3, markersize=10 if chosen else 6,
                     markeredgecolor=OKABE_ITO["black"] if chosen else colour,

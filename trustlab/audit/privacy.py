@@ -3,11 +3,12 @@
 The recipe (a scikit-learn estimator, or a function ``fit_predict(X_train, y_train, X_eval,
 seed)`` returning class probabilities) is trained ``1 + n_reference`` times, each on its own
 random half of the rows. Each model in turn is the target and the others its reference models;
-attacks score every row, and the target's half are the members. The loss-threshold attack (Yeom et al. 2018) calls a row a member
-when the target's loss on it is small. LiRA (Carlini et al. 2022) and RMIA (Zarifzadeh et al.,
-ICML 2024, "low-cost high-power membership inference") use the reference models. Each attack
-is measured by its ROC AUC (0.5 is guessing) and its TPR at 0.1 % and 1 % FPR, with bootstrap
-intervals (members and non-members redrawn separately), and the most exposed rows are listed.
+attacks score every row, and the target's half are the members. The loss-threshold attack
+(Yeom et al. 2018) calls a row a member when the target's loss on it is small. LiRA (Carlini
+et al. 2022) and RMIA (Zarifzadeh et al., ICML 2024, "Low-cost high-power membership inference
+attacks") use the reference models. Each attack is measured by its ROC AUC (0.5 is guessing)
+and its TPR at 0.1 % and 1 % FPR, pooled over targets, with bootstrap intervals (a resampled
+row brings its scores under every model), and the most exposed rows are listed.
 
 RMIA comes from ``trustlab.attacks.rmia`` and the privacy statement of a DP retrain from
 ``trustlab.privacy.risk`` (issue 19, merged separately); until those modules exist the audit
@@ -254,4 +255,5 @@ def _exposure(loss, in_mask) -> pd.DataFrame:
         return frame[in_mask[0]].sort_values(["loss_in", "row"], kind="stable")
     frame = frame[(n_in > 0) & (n_out > 0)]
     # rounded before ranking: a last-bit difference between CPUs must not reorder the list
-    return frame.assign(_key=-frame["gap"].round(6)).sort_values(["_key", "row"], kind="stable").drop(columns="_key")
+    ranked = frame.assign(_key=-frame["gap"].round(6)).sort_values(["_key", "row"], kind="stable")
+    return ranked.drop(columns="_key")
