@@ -347,18 +347,29 @@ def try_block(notebook: str) -> str:
         module, func = gallery.entry(t.explorer).builder.split(":")
         try:
             explorer = gallery.build(t.explorer, preset=t.preset)
+        except ValueError as exc:
+            # A builder refuses a state it cannot compute (issue 17): that is the expected
+            # error of an ``expect_error`` entry, and a broken preset otherwise.
+            if not t.expect_error:
+                raise ValueError(f"preset {t.preset} of {t.explorer!r} ({notebook}) does not "
+                                 f"build: {type(exc).__name__}: {exc}") from exc
+            explorer, refused = None, str(exc)
         except Exception as exc:  # report which preset of the guide is broken
             raise ValueError(f"preset {t.preset} of {t.explorer!r} ({notebook}) does not build: "
                              f"{type(exc).__name__}: {exc}") from exc
         finally:
             plt.close("all")
-        if explorer.preset() != t.preset:
-            raise ValueError(f"{t.explorer!r} built from {t.preset} reports preset "
-                             f"{explorer.preset()}: a control rejected or changed a value")
-        if t.expect_error != bool(explorer.error):
-            raise ValueError(f"{t.explorer!r} with {t.preset}: expected "
-                             f"{'an error' if t.expect_error else 'no error'}, got {explorer.error!r}")
-        shown = f"error: {explorer.error}" if t.expect_error else explorer.result.summary()
+        if explorer is None:
+            shown = f"error: {refused}"
+        else:
+            if explorer.preset() != t.preset:
+                raise ValueError(f"{t.explorer!r} built from {t.preset} reports preset "
+                                 f"{explorer.preset()}: a control rejected or changed a value")
+            if t.expect_error != bool(explorer.error):
+                raise ValueError(f"{t.explorer!r} with {t.preset}: expected "
+                                 f"{'an error' if t.expect_error else 'no error'}, got "
+                                 f"{explorer.error!r}")
+            shown = f"error: {explorer.error}" if t.expect_error else explorer.result.summary()
         parts += [f"**Try this** (`{t.explorer}`): {t.look_for}", "",
                   "```python", f"from {module} import {func}",
                   f"{func}(preset={_preset_literal(t.preset)})", "```", "",

@@ -351,6 +351,11 @@ row("data", "load_adult(path=gender_swap.json)", "make datasets", lambda: td.loa
 row("data", "load_adult(path=truncated gzip)", "is damaged",
     lambda: td.load_adult(_tmp_file("adult.csv.gz", (td.data_dir() / "adult.csv.gz").read_bytes()[:5000])))
 row("data", "load_adult(path missing)", "make datasets", lambda: td.load_adult("/nonexistent/adult.csv.gz"))
+row("data", "load_german_credit(path=123)", "path", lambda: td.load_german_credit(123))
+row("data", "load_german_credit(path=adult.csv.gz)", "make datasets",
+    lambda: td.load_german_credit(td.data_dir() / "adult.csv.gz"))
+row("data", "load_german_credit(path missing)", "make datasets",
+    lambda: td.load_german_credit("/nonexistent/german_credit.csv.gz"))
 row("data", "load_digits(test_size=0.001)", "test_size", lambda: td.load_digits(0.001))
 row("data", "load_digits(test_size=0.999)", "test_size", lambda: td.load_digits(0.999))
 row("data", "load_digits(test_size=nan)", "test_size", lambda: td.load_digits(NAN))
