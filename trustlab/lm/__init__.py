@@ -1,0 +1,15 @@
+"""Generative models: a small causal transformer trained on this CPU, what it memorizes and whom it stereotypes.
+
+It plants canaries and measures their exposure and extraction against defenses (DP-SGD, deduplication,
+early stopping), and measures gender polarity in sampled continuations of occupation prompts before and
+after mitigation (counterfactual augmentation, role-reversal distillation).
+"""
+
+from trustlab.lm.corpus import Tokenizer, assistant_corpus, deduplicate, occupation_corpus, plant_canaries
+from trustlab.lm.model import GPT, GPTConfig
+from trustlab.lm.sampling import generate, log_likelihood, perplexity
+from trustlab.lm.train import LMTrainResult, train_lm
+
+__all__ = ["GPT", "GPTConfig", "LMTrainResult", "Tokenizer", "assistant_corpus", "deduplicate",
+           "generate", "log_likelihood", "occupation_corpus", "perplexity", "plant_canaries",
+           "train_lm"]
