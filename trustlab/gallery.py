@@ -76,6 +76,12 @@ GALLERY: tuple[GalleryEntry, ...] = (
                  "trustlab.fairness.widgets_bias:make_intrinsic_extrinsic_explorer"),
     GalleryEntry("kg_bias", "Bias in knowledge-graph embeddings", "33_fairness_knowledge_graphs.ipynb",
                  "trustlab.fairness.widgets_bias:make_kg_bias_explorer"),
+    GalleryEntry("lm_memorization", "A small transformer's memory: canaries and defenses",
+                 "34_generative_memorization_and_bias.ipynb",
+                 "trustlab.lm.widgets:make_memorization_explorer"),
+    GalleryEntry("lm_bias", "Gender in generated text: augmentation and role reversal",
+                 "34_generative_memorization_and_bias.ipynb",
+                 "trustlab.lm.widgets:make_generation_bias_explorer"),
     GalleryEntry("capstone", "Capstone: privacy × fairness × utility", "40_capstone_tradeoffs.ipynb",
                  "trustlab.capstone.widgets:make_capstone_explorer"),
 )

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-__all__ = ["format_ci", "mean_ci"]
+__all__ = ["compare", "format_ci", "mean_ci"]
 
 
 def mean_ci(values, confidence=0.95) -> tuple:
@@ -41,3 +41,21 @@ def format_ci(values, digits=2) -> str:
     """
     m, h = mean_ci(values)
     return f"{m:.{digits}f}" if math.isnan(h) else f"{m:.{digits}f}±{h:.{digits}f}"
+
+
+def compare(result, baseline, field) -> str:
+    """How ``result``'s 95 % interval of ``field`` sits against ``baseline``'s.
+
+    "lower" or "higher" only when the two intervals are separated (the kit calls a difference an
+    effect only then), else "overlapping". Both results need an ``interval(field)`` method
+    returning ``(mean, half-width)``.
+    """
+    m, h = result.interval(field)
+    m0, h0 = baseline.interval(field)
+    if math.isnan(h) or math.isnan(h0):
+        raise ValueError(f"compare needs intervals over several seeds; {field} has a single value")
+    if m + h < m0 - h0:
+        return "lower"
+    if m - h > m0 + h0:
+        return "higher"
+    return "overlapping"

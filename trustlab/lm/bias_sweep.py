@@ -28,7 +28,7 @@ from trustlab.lm.mitigation import distill, train_cda
 from trustlab.lm.sampling import perplexity
 
 __all__ = ["MODES", "SEEDS", "SETTINGS", "SWAP_RATIOS", "BiasResult", "bias_sweep", "compute_bias",
-           "effective", "prepare_bias", "run_bias"]
+           "prepare_bias", "run_bias"]
 
 SWEEP_DIR = Path(__file__).resolve().parent / "sweeps"
 MODES = ("teacher", "none", "mean", "max", "expmean")
@@ -58,9 +58,16 @@ class BiasResult:
         return np.array([s[field] for s in self.per_seed], dtype=float)
 
     def by_occupation(self, field="polarity") -> dict:
-        """``{occupation: (mean, half-width)}`` of ``field`` over seeds (95 % t-interval)."""
-        occs = self.per_seed[0][field]
-        return {o: mean_ci([s[field][o] for s in self.per_seed]) for o in occs}
+        """``{occupation: (mean, half-width)}`` of ``field`` over seeds (95 % t-interval).
+
+        A seed whose continuations of an occupation held no gendered word (value NaN) is left
+        out of that occupation's interval.
+        """
+        out = {}
+        for o in self.per_seed[0][field]:
+            vals = [s[field][o] for s in self.per_seed if not math.isnan(s[field][o])]
+            out[o] = mean_ci(vals) if vals else (math.nan, math.nan)
+        return out
 
     def interval(self, field) -> tuple:
         """``(mean, half-width)`` over seeds of ``field`` (a per-seed value or "perplexity")."""
@@ -159,9 +166,3 @@ def bias_sweep(seeds=SEEDS, *, use_cache=True, progress=False) -> dict:
     return {(m, r): _result([row for row in rows if row["mode"] == m and row["swap_ratio"] == r])
             for m in MODES for r in SWAP_RATIOS}
 
-
-def effective(result, baseline, field="mean_abs_polarity") -> bool:
-    """Whether ``result`` lowers ``field`` below ``baseline`` with separated 95 % intervals."""
-    m, h = result.interval(field)
-    m0, h0 = baseline.interval(field)
-    return bool(m + h < m0 - h0) if not (math.isnan(h) or math.isnan(h0)) else False

@@ -46,8 +46,8 @@ class Tokenizer:
 
     >>> tok = Tokenizer.build(["the nurse said that she", "he said"])
     >>> tok.encode(["he said"], context=5)
-    (array([[1, 4, 7, 0, 0]]), array([[   4,    7,    2, -100, -100]]))
-    >>> tok.decode([1, 4, 7, 2])
+    (array([[1, 3, 5, 0, 0]]), array([[   3,    5,    2, -100, -100]]))
+    >>> tok.decode([1, 3, 5, 2])
     'he said'
     """
 
