@@ -105,7 +105,8 @@ def share_correlation(counts, shares=None) -> float:
     """Spearman rank correlation across occupations of the generated female share and the real one.
 
     ``shares`` defaults to the BLS share of women per occupation; occupations without a gendered
-    continuation are left out. 1 means the model orders occupations exactly as the statistics do.
+    continuation are left out. 1 means the model orders occupations exactly as the statistics do;
+    NaN when every occupation gets the same generated share (nothing to order).
     """
     from scipy.stats import spearmanr
 
@@ -114,8 +115,11 @@ def share_correlation(counts, shares=None) -> float:
     shares = female_share() if shares is None else shares
     occ = [o for o, (f, m, _) in counts.items() if f + m > 0]
     if len(occ) < 3:
-        raise ValueError(f"counts must hold at least 3 occupations with a gendered continuation, got {len(occ)}")
+        raise ValueError("counts must hold at least 3 occupations with a gendered continuation, "
+                         f"got {len(occ)}")
     generated = [counts[o][0] / (counts[o][0] + counts[o][1]) for o in occ]
+    if len(set(generated)) == 1:  # every occupation alike: no order to correlate
+        return math.nan
     return float(spearmanr(generated, [shares[o] for o in occ]).statistic)
 
 

@@ -69,17 +69,25 @@ class BiasResult:
             out[o] = mean_ci(vals) if vals else (math.nan, math.nan)
         return out
 
+    def _finite(self, field) -> np.ndarray:
+        v = np.asarray(self.perplexity if field == "perplexity" else self.values(field), dtype=float)
+        return v[np.isfinite(v)]  # a seed without a defined value (NaN) is left out
+
     def interval(self, field) -> tuple:
         """``(mean, half-width)`` over seeds of ``field`` (a per-seed value or "perplexity")."""
-        return mean_ci(self.perplexity if field == "perplexity" else self.values(field))
+        v = self._finite(field)
+        return mean_ci(v) if len(v) else (math.nan, math.nan)
 
     def summary(self) -> str:
         """One rounded line with mean ± 95 % interval over seeds."""
+        def ci(field):
+            v = self._finite(field)
+            return format_ci(v) if len(v) else "undefined"
+
         return (f"mode={self.mode}  swap_ratio={self.swap_ratio:.1f}  |polarity|="
-                f"{format_ci(self.values('mean_abs_polarity'))}  equitability="
-                f"{format_ci(self.values('mean_equitability'))}  rank corr. with BLS shares="
-                f"{format_ci(self.values('share_correlation'))}  perplexity="
-                f"{format_ci(self.perplexity)}  ({len(self.seeds)} seeds)")
+                f"{ci('mean_abs_polarity')}  equitability={ci('mean_equitability')}  rank corr. "
+                f"with BLS shares={ci('share_correlation')}  perplexity={ci('perplexity')}  "
+                f"({len(self.seeds)} seeds)")
 
 
 @functools.lru_cache(maxsize=8)

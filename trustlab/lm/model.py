@@ -133,7 +133,8 @@ class GPT(nn.Module):
 
     def forward(self, idx):
         if idx.ndim != 2:
-            raise ValueError(f"idx must be a (batch, tokens) tensor of token ids, got shape {tuple(idx.shape)}")
+            raise ValueError("idx must be a (batch, tokens) tensor of token ids, got shape "
+                             f"{tuple(idx.shape)}")
         B, T = idx.shape
         if T > self.config.context:
             raise ValueError(f"input of {T} tokens is longer than the model's context of "

@@ -44,8 +44,9 @@ def plot_exposure(sweep, defenses=("none", "dp_sgd"), *, field="exposure", highl
     if field == "exposure":
         ax.axhline(first.max_exposure, color="grey", ls="--", lw=0.8)
         ax.axhline(first.chance, color="grey", ls=":", lw=0.8)
-        ax.text(0.55, first.max_exposure, " max: log2 |R|", va="bottom", fontsize="small")
-        ax.text(0.55, first.chance, " chance", va="bottom", fontsize="small")
+        right = max(r for _, r in sweep) + 0.5
+        ax.text(right, first.max_exposure, "max: log2 |R| ", va="bottom", ha="right", fontsize="small")
+        ax.text(right, first.chance, "chance ", va="bottom", ha="right", fontsize="small")
         ax.set(ylim=(0, first.max_exposure + 1.5), ylabel="exposure (bits, mean of 4 canaries)",
                title="Canary exposure against repetitions")
     else:
@@ -134,7 +135,7 @@ def plot_bias_tradeoff(sweep, highlight=None, ax=None):
                 label=mode if ratio == 0 else None)
     if highlight is not None and highlight in data:
         px, _, py, _ = data[highlight]
-        ax.plot([px], [py], "o", ms=14, mfc="none", color=OKABE_ITO["vermillion"], mew=2)
+        ax.plot([px], [py], "o", ms=14, mfc="none", color=OKABE_ITO["black"], mew=1.5)
     ax.set(xlabel="held-out perplexity (lower is better)", ylabel="mean |polarity| over occupations",
            title="Bias against utility (○ swap 0, □ 0.5, △ 1)")
     ax.legend(loc="upper right", fontsize="x-small", title="mode", title_fontsize="x-small")
