@@ -25,12 +25,12 @@ def test_memorization_explorer_reads_the_sweep():
     assert ex.preset() == {"repetitions": 10, "defense": "none"}
     assert list(ex.repetitions.options) == list(REPETITIONS)
     assert [v for _, v in ex.defense.options] == list(DEFENSES)
-    assert ex.result is sweep["none", 10] and len(ex.result.seeds) == 5
+    assert ex.result == sweep["none", 10] and len(ex.result.seeds) == 5
     svg = ex.image.value
     ex.repetitions.value = 50
-    assert ex.result is sweep["none", 50] and ex.image.value != svg
+    assert ex.result == sweep["none", 50] and ex.image.value != svg
     ex.defense.value = "dp_sgd"
-    assert ex.result is sweep["dp_sgd", 50] and ex.result.epsilon <= 8.0 + 1e-9
+    assert ex.result == sweep["dp_sgd", 50] and ex.result.epsilon <= 8.0 + 1e-9
     assert list(ex.plot_data["exposure"]) == ["none", "dp_sgd"]
     assert ex.plot_data["exposure"]["none"][0] == list(REPETITIONS)
     assert "exposure=" in ex.summary.value and "(5 seeds)" in ex.summary.value
@@ -52,11 +52,11 @@ def test_bias_explorer_reads_the_sweep():
     assert ex.preset() == {"swap_ratio": 0.0, "mode": "teacher"}
     assert [v for _, v in ex.mode.options] == list(MODES)
     assert list(ex.swap_ratio.options) == list(SWAP_RATIOS)
-    assert ex.result is sweep["teacher", 0.0]
+    assert ex.result == sweep["teacher", 0.0]
     lo = ex.result.interval("share_correlation")
     assert lo[0] - lo[1] > 0.5  # the teacher follows the BLS shares
     ex.mode.value, ex.swap_ratio.value = "mean", 1.0
-    assert ex.result is sweep["mean", 1.0]
+    assert ex.result == sweep["mean", 1.0]
     assert ex.result.interval("mean_abs_polarity")[0] < sweep["none", 0.0].interval("mean_abs_polarity")[0]
     assert set(ex.plot_data) == {"shares", "tradeoff"} and len(ex.plot_data["tradeoff"]) == 15
     assert "|polarity|=" in ex.summary.value

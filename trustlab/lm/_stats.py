@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-__all__ = ["compare", "format_ci", "mean_ci"]
+__all__ = ["compare", "difference", "format_ci", "mean_ci"]
 
 
 def mean_ci(values, confidence=0.95) -> tuple:
@@ -43,19 +43,37 @@ def format_ci(values, digits=2) -> str:
     return f"{m:.{digits}f}" if math.isnan(h) else f"{m:.{digits}f}±{h:.{digits}f}"
 
 
-def compare(result, baseline, field) -> str:
-    """How ``result``'s 95 % interval of ``field`` sits against ``baseline``'s.
 
-    "lower" or "higher" only when the two intervals are separated (the kit calls a difference an
-    effect only then), else "overlapping". Both results need an ``interval(field)`` method
-    returning ``(mean, half-width)``.
+def _per_seed(result, field):
+    values = getattr(result, field) if field == "perplexity" or not hasattr(result, "values") \
+        else result.values(field)
+    return dict(zip(result.seeds, np.asarray(values, dtype=float)))
+
+
+def difference(result, baseline, field) -> tuple:
+    """``(mean, half-width)`` of the per-seed difference ``result − baseline`` of ``field``.
+
+    Runs with the same seed share their data, canaries and pre-trained model, so the seeds are
+    paired: the interval is the 95 % t-interval of the k per-seed differences, over the seeds
+    both results have (seeds where either value is undefined are left out).
     """
-    m, h = result.interval(field)
-    m0, h0 = baseline.interval(field)
-    if math.isnan(h) or math.isnan(h0):
-        raise ValueError(f"compare needs intervals over several seeds; {field} has a single value")
-    if m + h < m0 - h0:
+    a, b = _per_seed(result, field), _per_seed(baseline, field)
+    diffs = [a[s] - b[s] for s in a if s in b and np.isfinite(a[s]) and np.isfinite(b[s])]
+    if len(diffs) < 2:
+        raise ValueError(f"difference needs at least 2 shared seeds with a defined {field}, "
+                         f"got {len(diffs)}")
+    return mean_ci(diffs)
+
+
+def compare(result, baseline, field) -> str:
+    """Whether ``result``'s ``field`` is "lower" or "higher" than ``baseline``'s, or "no effect".
+
+    "lower" or "higher" only when the 95 % interval of the paired per-seed difference
+    (:func:`difference`) excludes 0: the kit calls a difference an effect only then.
+    """
+    m, h = difference(result, baseline, field)
+    if m + h < 0:
         return "lower"
-    if m - h > m0 + h0:
+    if m - h > 0:
         return "higher"
-    return "overlapping"
+    return "no effect"

@@ -27,7 +27,8 @@ import numpy as np
 from trustlab._validate import check_int
 from trustlab.lm.sampling import generate
 
-__all__ = ["FEMALE_WORDS", "MALE_WORDS", "classify_gender", "equitability", "gender_counts",
+__all__ = ["FEMALE_WORDS", "MALE_WORDS", "balanced_polarity", "classify_gender", "equitability",
+           "gender_counts",
            "occupation_prompts", "polarity", "share_correlation", "summarize_counts"]
 
 FEMALE_WORDS = frozenset({"she", "her", "hers", "herself", "woman", "women"})
@@ -54,6 +55,22 @@ def polarity(n_female, n_male) -> float:
     """
     total = n_female + n_male
     return math.nan if total == 0 else (n_male - n_female) / total
+
+
+def balanced_polarity(n_gendered) -> float:
+    """Expected |polarity| of a perfectly balanced model from ``n_gendered`` samples: the noise floor.
+
+    E|2B/n − 1| for B ~ Binomial(n, ½); about 0.8/√n (0.08 for 100 samples). A mean |polarity|
+    near this value is as balanced as sampling can show.
+
+    >>> round(balanced_polarity(100), 3)
+    0.08
+    """
+    from scipy.stats import binom
+
+    n = check_int("n_gendered", n_gendered, 1)
+    k = np.arange(n + 1)
+    return float((binom.pmf(k, n, 0.5) * np.abs(2 * k / n - 1)).sum())
 
 
 def equitability(n_female, n_male) -> float:

@@ -133,6 +133,13 @@ def plot_bias_tradeoff(sweep, highlight=None, ax=None):
             ax.errorbar(px, py, xerr=np.nan_to_num(hx), yerr=np.nan_to_num(hy), fmt="os^"[
                 int(round(2 * ratio)) % 3], color=colour, ms=5, elinewidth=0.8,
                 label=mode if ratio == 0 else None)
+    from trustlab.lm.bias import balanced_polarity
+
+    first = next(iter(sweep.values())).counts[0]
+    n = round(np.mean([f + m for f, m, _ in first.values()]))
+    ax.axhline(balanced_polarity(max(n, 1)), color="grey", ls=":", lw=0.8)
+    ax.text(ax.get_xlim()[0], balanced_polarity(max(n, 1)), " sampling noise floor", va="bottom",
+            fontsize="x-small")
     if highlight is not None and highlight in data:
         px, _, py, _ = data[highlight]
         ax.plot([px], [py], "o", ms=14, mfc="none", color=OKABE_ITO["black"], mew=1.5)
