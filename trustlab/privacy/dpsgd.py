@@ -214,8 +214,8 @@ def fit_private(model: nn.Module, X, y, *, noise_multiplier, max_grad_norm, batc
     X = X.long() if not X.is_floating_point() else X.float()
     y = torch.as_tensor(np.asarray(y) if not torch.is_tensor(y) else y, dtype=torch.int64)
     if y.ndim not in (1, 2) or len(X) != len(y) or len(y) == 0:
-        raise ValueError(f"X and y must be non-empty with one label (or one row of labels) per row, "
-                         f"got X{tuple(X.shape)} and y{tuple(y.shape)}")
+        raise ValueError(f"X and y must be non-empty with one label per row, got X{tuple(X.shape)} "
+                         f"and y{tuple(y.shape)} (a sequence model's y has shape (n, T))")
     n = len(y)
     check_int("batch_size", batch_size, 1, n)
     loader_seed, noise_seed = (int(s) for s in numpy_rng(seed).integers(2**31 - 1, size=2))
