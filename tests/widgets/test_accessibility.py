@@ -172,6 +172,7 @@ def _static_figures():
     from trustlab.fairness import plots as fp
     from trustlab.fairness import plots_bias as fb
     from trustlab.federated import plots as dp
+    from trustlab.lm import plots as lp
     from trustlab.privacy import plots as pp
 
     def explorer_result(name, **preset):
@@ -205,6 +206,17 @@ def _static_figures():
         from trustlab.attacks.canary_sweep import exposure_curves, load_canary_sweep
 
         return ap.plot_exposure(exposure_curves(load_canary_sweep(0)))
+
+    def lm_exposure():
+        from trustlab.lm.defenses import DEFENSES
+        from trustlab.lm.memorization_sweep import memorization_sweep
+
+        return lp.plot_exposure(memorization_sweep(), DEFENSES)
+
+    def lm_tradeoff():
+        from trustlab.lm.bias_sweep import bias_sweep
+
+        return lp.plot_bias_tradeoff(bias_sweep())
 
     def label_distribution():
         rng = np.random.default_rng(0)
@@ -247,6 +259,9 @@ def _static_figures():
         "plot_intrinsic_extrinsic(counterfactual gap)": lambda: fb.plot_intrinsic_extrinsic(
             explorer_result("intrinsic_extrinsic"), extrinsic="ctf"),
         "plot_kg_bias": lambda: fb.plot_kg_bias(explorer_result("kg_bias", neutrality=3.0)),
+        "plot_exposure(lm)": lm_exposure,
+        "plot_shares": lambda: lp.plot_shares(explorer_result("lm_bias")),
+        "plot_bias_tradeoff": lm_tradeoff,
     }
 
 
