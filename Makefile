@@ -52,6 +52,7 @@ sweeps: setup
 	$(PY) scripts/make_fairness_bias_sweeps.py
 	$(PY) -m trustlab.capstone.make_sweeps
 	$(PY) -m trustlab.audit.make_sweeps
+	nice -n 10 $(PY) -m trustlab.lm.make_sweeps
 	@[ ! -f scripts/make_attack_sweeps.py ] || $(PY) scripts/make_attack_sweeps.py
 
 clean:
