@@ -10,7 +10,7 @@ import torch
 from trustlab.attacks import Canary, make_canaries
 from trustlab.attacks.utterances import DIGITS
 from trustlab.lm import GPT, GPTConfig, Tokenizer, log_likelihood, train_lm
-from trustlab.lm.defenses import fine_tune
+from trustlab.lm.memorization import fine_tune
 from trustlab.lm.memorization import (canary_exposure, chance_exposure, extract,
                                       secret_log_likelihoods)
 from trustlab.lm.train import sequence_loss

@@ -214,7 +214,7 @@ def _static_figures():
         return ap.plot_exposure(exposure_curves(load_canary_sweep(0)))
 
     def lm_exposure():
-        from trustlab.lm.defenses import DEFENSES
+        from trustlab.lm.memorization import DEFENSES
         from trustlab.lm.memorization_sweep import memorization_sweep
 
         return lp.plot_exposure(memorization_sweep(), DEFENSES)

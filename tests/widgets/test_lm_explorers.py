@@ -3,7 +3,7 @@
 import pytest
 
 from trustlab.lm.bias_sweep import MODES, SWAP_RATIOS, bias_sweep
-from trustlab.lm.defenses import DEFENSES
+from trustlab.lm.memorization import DEFENSES
 from trustlab.lm.memorization_sweep import REPETITIONS, memorization_sweep
 from trustlab.lm.widgets import make_generation_bias_explorer, make_memorization_explorer
 

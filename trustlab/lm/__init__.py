@@ -10,8 +10,7 @@ role-reversal distillation).
 from trustlab.lm._stats import compare
 from trustlab.lm.corpus import (Tokenizer, assistant_corpus, deduplicate, occupation_corpus,
                                 plant_canaries)
-from trustlab.lm.model import GPT, GPTConfig
-from trustlab.lm.sampling import generate, log_likelihood, perplexity
+from trustlab.lm.model import GPT, GPTConfig, generate, log_likelihood, perplexity
 from trustlab.lm.train import LMTrainResult, train_lm
 
 __all__ = ["GPT", "GPTConfig", "LMTrainResult", "Tokenizer", "assistant_corpus", "compare",

@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from trustlab._validate import check_int
-from trustlab.lm.sampling import generate
+from trustlab.lm.model import generate
 
 __all__ = ["FEMALE_WORDS", "MALE_WORDS", "balanced_polarity", "classify_gender", "equitability",
            "gender_counts",

@@ -25,7 +25,7 @@ from trustlab.lm._stats import format_ci, mean_ci
 from trustlab.lm.bias import gender_counts, share_correlation, summarize_counts
 from trustlab.lm.corpus import Tokenizer, occupation_corpus
 from trustlab.lm.mitigation import distill, train_cda
-from trustlab.lm.sampling import perplexity
+from trustlab.lm.model import perplexity
 
 __all__ = ["MODES", "SEEDS", "SETTINGS", "SWAP_RATIOS", "BiasResult", "bias_sweep", "compute_bias",
            "prepare_bias", "run_bias"]

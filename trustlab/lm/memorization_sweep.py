@@ -3,7 +3,7 @@
 Per seed, a transformer is pre-trained on public text (occupation sentences and a few hundred
 assistant commands), then fine-tuned on private assistant commands into which canaries ("my
 pin code is …", 4 random digits) are planted ``repetitions`` times, under one of the defenses
-of :mod:`trustlab.lm.defenses`. Each canary's exposure (Carlini et al. 2019) and whether beam
+of :mod:`trustlab.lm.memorization`. Each canary's exposure (Carlini et al. 2019) and whether beam
 search or greedy decoding extracts its secret are measured, with held-out perplexity as the
 utility. The pre-trained model is shared by every setting of a seed (memoized), so settings
 differ only in the fine-tuning. :func:`memorization_sweep` runs the grid
@@ -24,9 +24,9 @@ import numpy as np
 from trustlab._validate import check_choice, check_int
 from trustlab.lm._stats import format_ci, mean_ci
 from trustlab.lm.corpus import Tokenizer, assistant_corpus, occupation_corpus, plant_canaries
-from trustlab.lm.defenses import DEFENSES, fine_tune
+from trustlab.lm.memorization import DEFENSES, fine_tune
 from trustlab.lm.memorization import canary_exposure, chance_exposure, extract
-from trustlab.lm.sampling import perplexity
+from trustlab.lm.model import perplexity
 from trustlab.lm.train import train_lm
 
 __all__ = ["REPETITIONS", "SEEDS", "SETTINGS", "MemorizationResult", "compute_memorization",
@@ -147,7 +147,7 @@ def compute_memorization(repetitions=10, defense="none", *, seeds=SEEDS, on_seed
 
 def sweep_params(seeds=SEEDS) -> dict:
     """What the memorization sweep depends on (its cache key hashes this and the trustlab version)."""
-    from trustlab.lm.defenses import DP_SETTINGS
+    from trustlab.lm.memorization import DP_SETTINGS
     from trustlab.lm.train import DEFAULT_CONFIG
 
     return {"repetitions": list(REPETITIONS), "defenses": list(DEFENSES), "seeds": list(seeds),

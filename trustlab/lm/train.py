@@ -22,8 +22,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from trustlab._random import torch_generator
 from trustlab._validate import check_int, check_number
 from trustlab.lm.corpus import IGNORE, Tokenizer
-from trustlab.lm.model import GPT, GPTConfig
-from trustlab.lm.sampling import perplexity
+from trustlab.lm.model import GPT, GPTConfig, perplexity
 from trustlab.training import fit
 
 __all__ = ["DEFAULT_CONFIG", "LMTrainResult", "sequence_loader", "sequence_loss", "train_lm"]

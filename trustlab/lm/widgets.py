@@ -63,7 +63,7 @@ def make_memorization_explorer(*, seed=0, preset=None) -> Explorer:
     >>> round(ex.result.interval("exposure")[0], 1)
     13.3
     """
-    from trustlab.lm.defenses import DEFENSES
+    from trustlab.lm.memorization import DEFENSES
     from trustlab.lm.memorization_sweep import REPETITIONS, compute_memorization, memorization_sweep
     from trustlab.lm.plots import plot_memorization
 
