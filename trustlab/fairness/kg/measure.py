@@ -1,0 +1,83 @@
+"""Fisher et al.'s bias measure: how a profession's score moves when a person is made a little more "male".
+
+Fisher, Palfrey, Christodoulopoulos & Mittal (2019, arXiv 1912.02761; AKBC 2020 workshop),
+"Measuring social bias in knowledge graph embeddings": "as we shift the gender relation
+toward maleness, the profession relation shifts away from nurse and closer to doctor"
+(Amazon Science's summary). For a person j, a sensitive relation r_s with values a and b, and
+the model's score g:
+
+    m(θ)   = g(e_j, r_s, e_a) − g(e_j, r_s, e_b)
+    e′_j   = e_j + α · ∂m/∂e_j                      (α = 0.01, one gradient step)
+    ∇_p(j) = g(e′_j, r_p, e_p) − g(e_j, r_p, e_p)   for each profession p
+    b_p    = mean over all human entities j of ∇_p(j)
+
+Professions are ranked by b_p: positive b_p means p becomes likelier as the person becomes
+more a (here a = Male, b = Female). The gradient comes from autograd, one per person (m_j
+depends on e_j only, so the gradient of Σ_j m_j with respect to e_j is ∂m_j/∂e_j). The spread
+of b_p across professions is one summary; the mean of b_p is another: a step that lowers
+every profession alike has zero spread and is not "no effect". Report both.
+
+The persons averaged over are the graph's sampled people (men and women; twins of the
+CDA-style baseline are left out, so every setting is measured on the same people): the kit's
+reading of "all human entities".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from trustlab._validate import check_number
+
+__all__ = ["ALPHA", "gender_step", "profession_bias"]
+
+#: Fisher et al.'s step size.
+ALPHA = 0.01
+
+
+def gender_step(model, kg, persons, *, a="sex=Male", b="sex=Female", relation="has_sex",
+                alpha=ALPHA):
+    """``(e_j, e′_j)`` for every model: person embeddings before and after one step on m.
+
+    Shapes (K, n, d). ``e′ − e = α ∂m/∂e`` with m = g(e, r_s, e_a) − g(e, r_s, e_b).
+    """
+    alpha = check_number("alpha", alpha, 0, 1)
+    r, ea, eb = kg.rel(relation), kg.ent(a), kg.ent(b)
+    E = model.entity.detach()
+    ej = E[:, torch.as_tensor(np.asarray(persons, dtype=np.int64))].clone().requires_grad_(True)
+    w = model.relation.detach()[:, r][:, None, :]
+
+    def g(e, tail):
+        return -(e + w - E[:, tail][:, None, :]).norm(dim=-1)
+
+    m = g(ej, ea) - g(ej, eb)
+    (grad,) = torch.autograd.grad(m.sum(), ej)
+    return ej.detach(), ej.detach() + alpha * grad
+
+
+@torch.no_grad()
+def _score_change(model, kg, before, after, relation):
+    r = model.relation[:, kg.rel(relation)][:, None, None, :]
+    vals = model.entity[:, torch.as_tensor(kg.values[relation])][:, None, :, :]
+    g0 = -(before[:, :, None, :] + r - vals).norm(dim=-1)
+    g1 = -(after[:, :, None, :] + r - vals).norm(dim=-1)
+    return g1 - g0                                              # (K, n, P)
+
+
+def profession_bias(model, kg, persons=None, *, alpha=ALPHA, relation="has_occupation") -> np.ndarray:
+    """Fisher et al.'s b_p for every model and profession: shape (K, P).
+
+    Order of P: ``kg.values[relation]``. ``persons`` defaults to the graph's sampled people.
+
+    >>> from trustlab.fairness.kg.graph import adult_graph
+    >>> from trustlab.fairness.kg.transe import TransE
+    >>> kg = adult_graph(50, seed=0)
+    >>> b = profession_bias(TransE(kg.n_entities, len(kg.relations), 8), kg, alpha=0.0)
+    >>> b.shape, float(abs(b).max())
+    ((1, 12), 0.0)
+    """
+    persons = np.arange(kg.n_people) if persons is None else np.asarray(persons)
+    if persons.size == 0:
+        raise ValueError("persons must hold at least one person id, got none")
+    before, after = gender_step(model, kg, persons, alpha=alpha)
+    return _score_change(model, kg, before, after, relation).mean(dim=1).numpy()
