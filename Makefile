@@ -48,6 +48,7 @@ sweeps: setup
 	$(PY) -m trustlab.fairness.make_sweeps
 	$(PY) scripts/make_fairness_bias_sweeps.py
 	$(PY) -m trustlab.capstone.make_sweeps
+	$(PY) -m trustlab.audit.make_sweeps
 	@[ ! -f scripts/make_attack_sweeps.py ] || $(PY) scripts/make_attack_sweeps.py
 
 clean:
