@@ -54,7 +54,7 @@ def attribute_score_gap(model, kg, persons=None, *, relation="has_sex", top_k=1)
     return (own - best_false).mean(dim=1).numpy()
 
 
-def probe_accuracy(embeddings, labels, *, seed=0, hidden=32, epochs=30):
+def probe_accuracy(embeddings, labels, *, seed=0, hidden=32, epochs=20):
     """Held-out accuracy of a one-hidden-layer probe per model, and the majority baseline.
 
     Parameters

@@ -55,13 +55,17 @@ def gender_step(model, kg, persons, *, a="sex=Male", b="sex=Female", relation="h
     return ej.detach(), ej.detach() + alpha * grad
 
 
+def _distances(q, values):
+    # ‖q − v‖ for (K, n, d) against (K, P, d) by one batched product: (K, n, P).
+    sq = (q * q).sum(-1, keepdim=True) + (values * values).sum(-1)[:, None, :]
+    return torch.baddbmm(sq, q, values.transpose(1, 2), alpha=-2).clamp_min(0).sqrt()
+
+
 @torch.no_grad()
 def _score_change(model, kg, before, after, relation):
-    r = model.relation[:, kg.rel(relation)][:, None, None, :]
-    vals = model.entity[:, torch.as_tensor(kg.values[relation])][:, None, :, :]
-    g0 = -(before[:, :, None, :] + r - vals).norm(dim=-1)
-    g1 = -(after[:, :, None, :] + r - vals).norm(dim=-1)
-    return g1 - g0                                              # (K, n, P)
+    r = model.relation[:, kg.rel(relation)][:, None, :]
+    vals = model.entity[:, torch.as_tensor(kg.values[relation])]
+    return _distances(before + r, vals) - _distances(after + r, vals)     # (K, n, P)
 
 
 def profession_bias(model, kg, persons=None, *, alpha=ALPHA, relation="has_occupation") -> np.ndarray:

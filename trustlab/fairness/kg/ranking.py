@@ -61,8 +61,7 @@ def rank_tails(model, heads, relation, true_tails, candidates, *, ties="mean") -
     missing = sorted({int(t) for t in tails} - set(where))
     if missing:
         raise ValueError(f"true_tails must be among candidates, got ids {missing[:5]} outside")
-    check_int("relation", int(relation) if isinstance(relation, (int, np.integer)) else relation,
-              0, model.relation.shape[1] - 1)
+    check_int("relation", relation, 0, model.relation.shape[1] - 1)
     scores = model.candidate_scores(heads, relation, cand)
     return rank_from_scores(scores, [where[int(t)] for t in tails], ties=ties)
 
@@ -95,4 +94,4 @@ def popularity_ranks(train_tails, true_tails, candidates, *, ties="mean") -> np.
     counts = np.array([np.sum(np.asarray(train_tails) == c) for c in cand], dtype=np.float64)
     where = {int(c): i for i, c in enumerate(cand)}
     cols = [where[int(t)] for t in np.asarray(true_tails)]
-    return rank_from_scores(np.broadcast_to(counts, (len(cols), len(cand))), cols, ties=ties)
+    return rank_from_scores(np.tile(counts, (len(cols), 1)), cols, ties=ties)

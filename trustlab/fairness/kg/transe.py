@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 from trustlab._random import check_seed, numpy_rng, torch_generator
-from trustlab._validate import check_int, check_number
+from trustlab._validate import check_callable, check_int, check_number
 from trustlab.fairness.kg.neutrality import kl_to_uniform
 from trustlab.runtime import torch_threads
 
@@ -148,17 +148,14 @@ def _fact_table(kg, t):
 
 
 def _value_scores(q, values):
-    """−‖q − v‖₂ of queries (K, B, R, d) against each relation's values (K, R, C, d).
-
-    One batched product per (model, relation) through ‖q‖² + ‖v‖² − 2 q·v: (K, B, R, C).
-    """
-    sq = (q * q).sum(-1)[..., None] + (values * values).sum(-1)[:, None]
-    sq = sq - 2 * torch.einsum("kbrd,krcd->kbrc", q, values)
+    """−‖q − v‖₂ for queries (K, B, d) against values (K, V, d), by one batched product."""
+    sq = (q * q).sum(-1, keepdim=True) + (values * values).sum(-1)[:, None, :]
+    sq = torch.baddbmm(sq, q, values.transpose(1, 2), alpha=-2)
     return -sq.clamp_min(1e-12).sqrt()
 
 
 def train_transe(kg, triples=None, *, seeds=(0,), dim=32, epochs=30, lr=0.02, batch_size=128,
-                 kl_weight=0.0, num_threads=None) -> TransE:
+                 kl_weight=0.0, on_epoch=None, num_threads=None) -> TransE:
     """Train one TransE per seed, all at once, on L_CE + ``kl_weight`` · L_KL.
 
     Parameters
@@ -171,6 +168,8 @@ def train_transe(kg, triples=None, *, seeds=(0,), dim=32, epochs=30, lr=0.02, ba
     kl_weight : float
         w_KL ≥ 0: weight of Fisher et al.'s neutrality term on the gender relation
         (0 trains plain TransE).
+    on_epoch : callable, optional
+        ``on_epoch(epoch)`` after each epoch (a progress bar).
 
     Returns
     -------
@@ -191,19 +190,19 @@ def train_transe(kg, triples=None, *, seeds=(0,), dim=32, epochs=30, lr=0.02, ba
     lr = check_number("lr", lr, 0, 10, low_open=True)
     batch_size = check_int("batch_size", batch_size, 1)
     w_kl = check_number("kl_weight", kl_weight, 0, 1e6)
+    if on_epoch is not None:
+        check_callable("on_epoch", on_epoch)
     t = _check_triples(kg, kg.triples if triples is None else triples)
     persons, table = _fact_table(kg, t)
     n = len(persons)
     if not np.array_equal(kg.persons, np.arange(n)):
         raise ValueError("kg.persons must be the first entities (ids 0..n-1), as adult_graph "
                          "builds them")
-    # Each relation's values as a row of ids into the value table, padded to the widest
-    # range; padding is masked by an integer (boolean) mask, never by a float threshold.
-    ids, mask = kg.candidates()
-    if np.any(ids[mask] < n):
+    # Each relation's values as rows of the value table (the entities after the persons).
+    value_rows = [torch.as_tensor(kg.values[name] - n) for name in kg.relations]
+    if any(int(rows.min()) < 0 for rows in value_rows):
         raise ValueError("relation values must be entities after the persons, as adult_graph "
                          "builds them")
-    ids, mask = torch.as_tensor(np.where(mask, ids - n, 0)), torch.as_tensor(mask)
     sex = kg.rel("has_sex")
     genders = torch.as_tensor(kg.values["has_sex"] - n)
     rngs = [numpy_rng(s) for s in seeds]
@@ -219,19 +218,19 @@ def train_transe(kg, triples=None, *, seeds=(0,), dim=32, epochs=30, lr=0.02, ba
             rel = model.relation.clone().requires_grad_(True)
         row_opt = RowAdam(people, lr)
         opt = torch.optim.Adam([vals, rel], lr=lr)
-        for _ in range(epochs):
+        for epoch in range(epochs):
             orders = torch.as_tensor(np.stack([g.permutation(n) for g in rngs]))
             for start in range(0, n, batch_size):
                 idx = orders[:, start:start + batch_size]                  # (K, B) persons
                 rows = (idx + kk * n).reshape(-1)
                 head = people[rows].reshape(K, -1, people.shape[1]).requires_grad_(True)
                 facts = table[idx]                                         # (K, B, R)
-                # All relations at once: queries (K, B, R, d) against their own values.
-                logits = _value_scores(head[:, :, None, :] + rel[:, None], vals[:, ids])
-                logits = logits.masked_fill(~mask, float("-inf"))
-                loss = torch.nn.functional.cross_entropy(
-                    logits.reshape(-1, ids.shape[1]), facts.reshape(-1), ignore_index=-1,
-                    reduction="none").reshape(K, -1).sum(dim=1)
+                loss = torch.zeros(K, dtype=head.dtype)
+                for r, cand in enumerate(value_rows):
+                    logits = _value_scores(head + rel[:, r, None, :], vals[:, cand])
+                    loss = loss + torch.nn.functional.cross_entropy(
+                        logits.reshape(-1, len(cand)), facts[:, :, r].reshape(-1),
+                        ignore_index=-1, reduction="none").reshape(K, -1).sum(dim=1)
                 # Each model's mean over its own facts; the sum over models keeps model k's
                 # gradient its own.
                 loss = (loss / (facts >= 0).sum(dim=(1, 2)).clamp_min(1)).sum()
@@ -243,6 +242,8 @@ def train_transe(kg, triples=None, *, seeds=(0,), dim=32, epochs=30, lr=0.02, ba
                 loss.backward()
                 opt.step()
                 row_opt.step(rows, head.grad.reshape(len(rows), -1))
+            if on_epoch is not None:
+                on_epoch(epoch)
         with torch.no_grad():
             model.entity.copy_(torch.cat([people.reshape(K, n, -1), vals], dim=1))
             model.relation.copy_(rel)
