@@ -135,9 +135,9 @@ TRY_THIS: tuple = (
             "Full mitigation of the vectors: direct bias is 0 by construction, WEAT flips sign, "
             "and the downstream scores hardly care."),
     TryThis("33_fairness_knowledge_graphs.ipynb", "kg_bias",
-            {"neutrality": 10.0, "counterfactual_share": 1.0, "occupation": "Craft-repair"},
-            "Both mitigations at once are not additive: compare the spread of shifts with each "
-            "mitigation alone."),
+            {"kl_weight": 10.0, "counterfactual_share": 1.0, "occupation": "Craft-repair"},
+            "Fisher et al.'s KL term with the CDA-style twins: the twins' small b_p spread, and a "
+            "probe that still finds gender above the majority baseline."),
     TryThis("40_capstone_tradeoffs.ipynb", "capstone",
             {"noise_multiplier": 8.0, "num_clients": 10, "alpha": 100.0, "group_resample": 0.0},
             "Ten clients at σ = 8: accuracy falls below always answering ≤50K. Switch to 100 "

@@ -23,13 +23,13 @@ import pandas as pd
 from trustlab._random import check_seed
 from trustlab._validate import check_int, check_number
 from trustlab.fairness.kg.evaluation import attribute_score_gap, probe_accuracy
-from trustlab.fairness.kg.graph import adult_graph, hold_out_occupations
+from trustlab.fairness.kg.graph import adult_graph, female_shares, hold_out_occupations
 from trustlab.fairness.kg.measure import ALPHA, profession_bias
 from trustlab.fairness.kg.ranking import link_prediction, popularity_ranks, rank_tails
 from trustlab.fairness.kg.transe import train_transe
-from trustlab.stats import format_ci, mean_ci
+from trustlab.stats import format_ci, mean_ci, separated
 
-__all__ = ["KGBiasResult", "SETTINGS", "compute_kg_bias"]
+__all__ = ["KGBiasResult", "SETTINGS", "compare_results", "compute_kg_bias"]
 
 #: The lesson's graph and training settings (the shipped sweep's too). Batches hold a sixth of
 #: the persons (twins included), so every setting trains in 6 × 15 steps.
@@ -88,16 +88,41 @@ class KGBiasResult:
                           index=pd.Index(self.occupations, name="occupation"))
         return df.sort_values("b_p", kind="stable")
 
+    @property
+    def label(self) -> str:
+        return f"w_KL={self.kl_weight:g} twins={self.counterfactual_share:g}"
+
     def summary(self) -> str:
         def ci(values, digits):
             return format_ci(values, digits, seeds=False)
 
-        return (f"w_KL={self.kl_weight:g} twins={self.counterfactual_share:g}: "
+        return (f"{self.label}: "
                 f"b_p spread={ci(self.spread * SCALE, 1)} shift={ci(self.shift * SCALE, 1)} "
                 f"(×1e-3)  r(b_p, men's share)={ci(self.correlation, 2)}  "
                 f"MRR={ci(self.mrr, 2)} (popularity {self.popularity['mrr']:.2f})  "
                 f"gender gap={ci(self.gap, 2)}  probe={ci(self.probe, 2)} "
                 f"(majority {self.majority:.2f})  ({len(self.seeds)} seeds)")
+
+
+#: What :func:`compare_results` compares: (label, attribute, scale, decimals).
+_COMPARED = (("MRR", "mrr", 1, 2), ("b_p spread ×1e-3", "spread", SCALE, 1),
+             ("b_p shift ×1e-3", "shift", SCALE, 1), ("gender gap", "gap", 1, 2),
+             ("probe", "probe", 1, 2))
+
+
+def compare_results(a, b) -> str:
+    """Each measure of two settings with its interval, and whether the intervals separate.
+
+    The kit's rule: a difference is an effect only when the 95 % seed intervals do not
+    overlap (:func:`trustlab.stats.separated`); otherwise "no measurable difference".
+    """
+    lines = [f"{a.label} vs {b.label}:"]
+    for label, attr, scale, digits in _COMPARED:
+        x, y = getattr(a, attr) * scale, getattr(b, attr) * scale
+        verdict = "separated" if separated(x, y) else "no measurable difference"
+        lines.append(f"  {label}: {format_ci(x, digits, seeds=False)} vs "
+                     f"{format_ci(y, digits, seeds=False)} ({verdict})")
+    return "\n".join(lines)
 
 
 def compute_kg_bias(kl_weight=0.0, counterfactual_share=0.0, *, n_seeds=5, seed=0,
@@ -134,9 +159,7 @@ def compute_kg_bias(kl_weight=0.0, counterfactual_share=0.0, *, n_seeds=5, seed=
     sex = kg.triples[(kg.triples[:, 1] == kg.rel("has_sex")) & (kg.triples[:, 0] < kg.n_people)]
     female = np.zeros(kg.n_people, dtype=np.int64)
     female[sex[:, 0]] = sex[:, 2] == kg.ent("sex=Female")
-    jobs = kg.triples[(kg.triples[:, 1] == occ) & (kg.triples[:, 0] < kg.n_people)]
-    share = np.array([female[jobs[jobs[:, 2] == c, 0]].mean() if np.any(jobs[:, 2] == c)
-                      else np.nan for c in cand])
+    share = female_shares(kg)["graph"].to_numpy()
     probe, majority = probe_accuracy(model.entity.detach()[:, people].numpy(), female, seed=seed)
     return KGBiasResult(w, cf, seeds, tuple(kg.value_names("has_occupation")),
                         profession_bias(model, kg, people, alpha=ALPHA), share, lp["mrr"],

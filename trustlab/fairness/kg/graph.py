@@ -17,7 +17,8 @@ import numpy as np
 from trustlab._random import numpy_rng
 from trustlab._validate import check_int, check_number
 
-__all__ = ["ADULT_RELATIONS", "KnowledgeGraph", "adult_graph", "hold_out_occupations"]
+__all__ = ["ADULT_RELATIONS", "KnowledgeGraph", "adult_graph", "female_shares",
+           "hold_out_occupations"]
 
 #: Adult columns turned into relations ``has_<column>`` (person → value entity).
 ADULT_RELATIONS = ("sex", "occupation", "workclass", "education", "marital_status", "race",
@@ -157,3 +158,34 @@ def hold_out_occupations(kg, test_share=0.2, *, seed=0):
     t = kg.triples
     hidden = (t[:, 1] == kg.rel("has_occupation")) & is_held[t[:, 0]]
     return t[~hidden], t[hidden & (t[:, 0] < n)]
+
+
+def female_shares(kg) -> "pd.DataFrame":
+    """Share of women per occupation in two populations: all of Adult, and the graph's people.
+
+    Columns ``adult`` (all 45,222 rows), ``graph`` (the ``kg.n_people`` sampled people, twins
+    left out) and ``graph_n`` (how many sampled people hold the occupation); one row per
+    occupation of the graph, in the order of ``kg.values["has_occupation"]``.
+
+    >>> t = female_shares(adult_graph(1500, seed=0))
+    >>> round(float(t.loc["Craft-repair", "adult"]), 3), round(float(t.loc["Craft-repair", "graph"]), 3)
+    (0.052, 0.078)
+    """
+    import pandas as pd
+
+    from trustlab.data import load_adult
+
+    adult = load_adult()
+    names = kg.value_names("has_occupation")
+    t = kg.triples[kg.triples[:, 0] < kg.n_people]
+    female = np.zeros(kg.n_people, dtype=bool)
+    sex = t[t[:, 1] == kg.rel("has_sex")]
+    female[sex[:, 0]] = sex[:, 2] == kg.ent("sex=Female")
+    jobs = t[t[:, 1] == kg.rel("has_occupation")]
+    counts = np.array([np.sum(jobs[:, 2] == c) for c in kg.values["has_occupation"]])
+    in_graph = [female[jobs[jobs[:, 2] == c, 0]].mean() if n else np.nan
+                for c, n in zip(kg.values["has_occupation"], counts)]
+    in_adult = [float((adult.loc[adult["occupation"] == o, "sex"] == "Female").mean())
+                for o in names]
+    return pd.DataFrame({"adult": in_adult, "graph": in_graph, "graph_n": counts},
+                        index=pd.Index(names, name="occupation"))

@@ -46,7 +46,7 @@ def kl_to_uniform(persons, relation, values):
     >>> p = torch.tensor([[0.0, 1.0], [1.0, 0.0]])
     >>> kl = kl_to_uniform(p, torch.zeros(2), torch.tensor([[1.0, 1.0], [-1.0, 1.0]]))
     >>> [round(float(v), 4) for v in kl]
-    [0.0, 0.2802]
+    [0.0, 0.1799]
     """
     if values.shape[-2] < 2:
         raise ValueError(f"values must hold at least 2 attribute values, got {values.shape[-2]}")

@@ -110,10 +110,10 @@ class KGPoint:
             parts.append(f"{self.result.summary()} | {self.occupation}: "
                          f"b_p={self.b_p(self.result)} (×1e-3)")
         if self.live is not None:
-            parts.append(f"computed now: {self.live.summary() if self.result is None else ''}"
-                         f"{self.occupation} b_p={self.b_p(self.live)} (×1e-3) "
-                         f"MRR={format_ci(self.live.mrr, 2, seeds=False)} "
-                         f"in {self.live.seconds:.1f} s")
+            head = (f"{self.live.summary()} | " if self.result is None
+                    else f"MRR={format_ci(self.live.mrr, 2, seeds=False)} ")
+            parts.append(f"computed now: {head}{self.occupation}: b_p={self.b_p(self.live)} "
+                         f"(×1e-3) in {self.live.seconds:.1f} s")
         return " | ".join(parts)
 
 

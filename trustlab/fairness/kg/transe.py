@@ -178,7 +178,7 @@ def train_transe(kg, triples=None, *, seeds=(0,), dim=32, epochs=30, lr=0.02, ba
     >>> from trustlab.fairness.kg.graph import adult_graph
     >>> kg = adult_graph(100, seed=0)
     >>> train_transe(kg, seeds=[0, 1], epochs=2).entity.shape
-    torch.Size([2, 162, 32])
+    torch.Size([2, 148, 32])
     """
     from trustlab.fairness.kg.graph import KnowledgeGraph
 
