@@ -114,14 +114,20 @@ def compare_results(a, b) -> str:
     """Each measure of two settings with its interval, and whether the intervals separate.
 
     The kit's rule: a difference is an effect only when the 95 % seed intervals do not
-    overlap (:func:`trustlab.stats.separated`); otherwise "no measurable difference".
+    overlap (:func:`trustlab.stats.separated`); otherwise "no measurable difference". Intervals
+    that separate while printing alike (every seed's probe at 1.00 against 0.999) say so.
     """
+    for name, r in (("a", a), ("b", b)):
+        if not isinstance(r, KGBiasResult):
+            raise TypeError(f"{name} must be a KGBiasResult (from compute_kg_bias), got "
+                            f"{type(r).__name__}")
     lines = [f"{a.label} vs {b.label}:"]
     for label, attr, scale, digits in _COMPARED:
         x, y = getattr(a, attr) * scale, getattr(b, attr) * scale
-        verdict = "separated" if separated(x, y) else "no measurable difference"
-        lines.append(f"  {label}: {format_ci(x, digits, seeds=False)} vs "
-                     f"{format_ci(y, digits, seeds=False)} ({verdict})")
+        fx, fy = format_ci(x, digits, seeds=False), format_ci(y, digits, seeds=False)
+        verdict = ("no measurable difference" if not separated(x, y) else
+                   "separated" if fx != fy else "separated by less than the printed digits")
+        lines.append(f"  {label}: {fx} vs {fy} ({verdict})")
     return "\n".join(lines)
 
 

@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_int
+from trustlab._validate import check_array, check_int
 
 __all__ = ["attribute_score_gap", "probe_accuracy"]
 
@@ -38,8 +38,12 @@ def attribute_score_gap(model, kg, persons=None, *, relation="has_sex", top_k=1)
 
     0 means the model scores a person's true value no higher than the false ones.
     """
-    persons = np.arange(kg.n_people) if persons is None else np.asarray(persons)
-    values = np.asarray(kg.values[relation])
+    from trustlab.fairness.kg.graph import check_graph, check_persons
+    from trustlab.fairness.kg.transe import check_model
+
+    check_model(model)
+    persons = check_persons(check_graph(kg), persons)
+    values = np.asarray(kg.values[kg.relations[kg.rel(relation)]])
     top_k = check_int("top_k", top_k, 1, len(values) - 1)
     facts = kg.triples[kg.triples[:, 1] == kg.rel(relation)]
     true = dict(zip(facts[:, 0].tolist(), facts[:, 2].tolist()))
@@ -71,11 +75,14 @@ def probe_accuracy(embeddings, labels, *, seed=0, hidden=32, epochs=20):
     from trustlab.models import mlp
     from trustlab.training import train_many
 
-    E = torch.as_tensor(np.asarray(embeddings), dtype=torch.float64)
-    y = np.asarray(labels)
-    if E.dim() != 3 or E.shape[1] != len(y):
-        raise ValueError(f"embeddings must have shape (K, n, d) with n = len(labels) = {len(y)}, "
-                         f"got {tuple(E.shape)}")
+    E = check_array("embeddings", embeddings)
+    y = check_array("labels", labels, kind="int", ndim=1, allowed=(0, 1))
+    if E.ndim != 3 or E.shape[1] != len(y) or len(y) < 4:
+        raise ValueError(f"embeddings must have shape (K, n, d) with n = len(labels) = {len(y)} "
+                         f">= 4, got {E.shape}")
+    check_int("hidden", hidden, 1, 4096)
+    check_int("epochs", epochs, 1, 10_000)
+    E = torch.as_tensor(E, dtype=torch.float64)
     K, n, d = E.shape
     order = numpy_rng(seed).permutation(n)
     fit, held = np.sort(order[: n // 2]), np.sort(order[n // 2:])

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_int, check_number
+from trustlab._validate import abbreviate, check_array, check_int, check_number
 
-__all__ = ["ADULT_RELATIONS", "KnowledgeGraph", "adult_graph", "female_shares",
-           "hold_out_occupations"]
+__all__ = ["ADULT_RELATIONS", "KnowledgeGraph", "adult_graph", "check_graph", "check_persons",
+           "female_shares", "hold_out_occupations"]
 
 #: Adult columns turned into relations ``has_<column>`` (person → value entity).
 ADULT_RELATIONS = ("sex", "occupation", "workclass", "education", "marital_status", "race",
@@ -91,6 +91,22 @@ class KnowledgeGraph:
         return out
 
 
+def check_graph(kg) -> KnowledgeGraph:
+    """``kg`` if it is a :class:`KnowledgeGraph`, else a TypeError naming it."""
+    if not isinstance(kg, KnowledgeGraph):
+        raise TypeError(f"kg must be a KnowledgeGraph (from adult_graph), got {abbreviate(kg)} "
+                        f"({type(kg).__name__})")
+    return kg
+
+
+def check_persons(kg, persons) -> np.ndarray:
+    """Person ids as an int array (default: the graph's sampled people), checked against ``kg``."""
+    if persons is None:
+        return np.arange(kg.n_people)
+    return check_array("persons", persons, kind="int", ndim=1, min_value=0,
+                       max_value=len(kg.persons) - 1).astype(np.int64)
+
+
 def _age_group(age):
     return np.where(age < 30, "<30", np.where(age < 45, "30-44", np.where(age < 60, "45-59", "60+")))
 
@@ -148,6 +164,7 @@ def hold_out_occupations(kg, test_share=0.2, *, seed=0):
     A hidden person's twin hides its occupation too (it would give the answer away); the test
     set holds the sampled people's triples only, so every setting is tested on the same facts.
     """
+    check_graph(kg)
     share = check_number("test_share", test_share, 0, 1, low_open=True, high_open=True)
     n = kg.n_people
     held = np.sort(numpy_rng(seed).choice(n, int(share * n), replace=False))
@@ -175,6 +192,7 @@ def female_shares(kg) -> "pd.DataFrame":
 
     from trustlab.data import load_adult
 
+    check_graph(kg)
     adult = load_adult()
     names = kg.value_names("has_occupation")
     t = kg.triples[kg.triples[:, 0] < kg.n_people]

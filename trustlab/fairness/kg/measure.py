@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from trustlab._validate import check_number
+from trustlab._validate import check_choice, check_number
 
 __all__ = ["ALPHA", "gender_step", "profession_bias"]
 
@@ -41,8 +41,17 @@ def gender_step(model, kg, persons, *, a="sex=Male", b="sex=Female", relation="h
 
     Shapes (K, n, d). ``e′ − e = α ∂m/∂e`` with m = g(e, r_s, e_a) − g(e, r_s, e_b).
     """
+    from trustlab.fairness.kg.graph import check_graph, check_persons
+    from trustlab.fairness.kg.transe import check_model
+
+    check_model(model)
+    check_graph(kg)
     alpha = check_number("alpha", alpha, 0, 1)
-    r, ea, eb = kg.rel(relation), kg.ent(a), kg.ent(b)
+    persons = check_persons(kg, persons)
+    r = kg.rel(relation)
+    for name, value in (("a", a), ("b", b)):
+        check_choice(name, value, [kg.entities[i] for i in kg.values[relation]])
+    ea, eb = kg.ent(a), kg.ent(b)
     E = model.entity.detach()
     ej = E[:, torch.as_tensor(np.asarray(persons, dtype=np.int64))].clone().requires_grad_(True)
     w = model.relation.detach()[:, r][:, None, :]
@@ -80,8 +89,9 @@ def profession_bias(model, kg, persons=None, *, alpha=ALPHA, relation="has_occup
     >>> b.shape, float(abs(b).max())
     ((1, 12), 0.0)
     """
-    persons = np.arange(kg.n_people) if persons is None else np.asarray(persons)
-    if persons.size == 0:
-        raise ValueError("persons must hold at least one person id, got none")
+    from trustlab.fairness.kg.graph import check_graph, check_persons
+
+    persons = check_persons(check_graph(kg), persons)
+    kg.rel(relation)
     before, after = gender_step(model, kg, persons, alpha=alpha)
     return _score_change(model, kg, before, after, relation).mean(dim=1).numpy()

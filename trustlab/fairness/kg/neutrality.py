@@ -48,8 +48,16 @@ def kl_to_uniform(persons, relation, values):
     >>> [round(float(v), 4) for v in kl]
     [0.0, 0.1799]
     """
-    if values.shape[-2] < 2:
-        raise ValueError(f"values must hold at least 2 attribute values, got {values.shape[-2]}")
+    for name, t in (("persons", persons), ("relation", relation), ("values", values)):
+        if not torch.is_tensor(t) or not t.is_floating_point():
+            raise TypeError(f"{name} must be a float torch tensor, got {type(t).__name__}")
+    if values.dim() < 2 or values.shape[-2] < 2:
+        raise ValueError(f"values must hold at least 2 attribute values (shape (..., M, d)), got "
+                         f"shape {tuple(values.shape)}")
+    if not persons.shape[-1] == relation.shape[-1] == values.shape[-1]:
+        raise ValueError(f"persons, relation and values must share the last (embedding) "
+                         f"dimension, got {tuple(persons.shape)}, {tuple(relation.shape)}, "
+                         f"{tuple(values.shape)}")
     q = persons + relation.unsqueeze(-2)                           # (..., n, d)
     scores = -(q.unsqueeze(-2) - values.unsqueeze(-3)).norm(dim=-1)  # (..., n, M)
     log_q = torch.log_softmax(scores, dim=-1)

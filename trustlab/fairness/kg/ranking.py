@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from trustlab._validate import check_choice, check_int
+from trustlab._validate import check_array, check_choice, check_int
 
 __all__ = ["rank_from_scores", "rank_tails", "link_prediction", "popularity_ranks"]
 
@@ -36,8 +36,11 @@ def rank_from_scores(scores, true_column, *, ties="mean") -> np.ndarray:
     [3.0]
     """
     check_choice("ties", ties, ("mean", "pessimistic"))
-    s = torch.as_tensor(np.asarray(scores) if not torch.is_tensor(scores) else scores)
-    col = torch.as_tensor(np.asarray(true_column), dtype=torch.long)
+    if torch.is_tensor(scores):
+        scores = scores.detach().numpy()
+    s = torch.as_tensor(check_array("scores", scores, ndim=(2, 3)))
+    col = torch.as_tensor(check_array("true_column", true_column, kind="int", ndim=(1, 2),
+                                      min_value=0, max_value=s.shape[-1] - 1), dtype=torch.long)
     if col.shape != s.shape[-2:-1] and col.shape != s.shape[:-1]:
         raise ValueError(f"true_column must have one entry per row of scores {tuple(s.shape)}, "
                          f"got shape {tuple(col.shape)}")
@@ -55,8 +58,13 @@ def rank_tails(model, heads, relation, true_tails, candidates, *, ties="mean") -
     ``candidates`` are entity ids (e.g. ``kg.values["has_occupation"]``); every true tail must
     be one of them.
     """
-    cand = np.asarray(candidates, dtype=np.int64)
-    tails = np.asarray(true_tails, dtype=np.int64)
+    from trustlab.fairness.kg.transe import check_model
+
+    n_ent = check_model(model).entity.shape[1]
+    cand = check_array("candidates", candidates, kind="int", ndim=1, min_value=0, max_value=n_ent - 1)
+    heads = check_array("heads", heads, kind="int", ndim=1, min_value=0, max_value=n_ent - 1)
+    tails = check_array("true_tails", true_tails, kind="int", ndim=1, length=len(heads),
+                        length_name="heads")
     where = {int(c): i for i, c in enumerate(cand)}
     missing = sorted({int(t) for t in tails} - set(where))
     if missing:
@@ -74,9 +82,8 @@ def link_prediction(ranks, ks=(1, 3)) -> dict:
     >>> link_prediction([1, 2, 20], ks=(10,))
     {'mrr': 0.5167, 'hits@10': 0.6667}
     """
-    r = np.asarray(ranks, dtype=np.float64)
-    if r.size == 0 or not np.all(r >= 1):
-        raise ValueError(f"ranks must be a non-empty array of ranks >= 1, got {r.ravel()[:5]}")
+    r = check_array("ranks", ranks, ndim=(1, 2), min_value=1).astype(np.float64)
+    ks = [check_int("ks", k, 1) for k in (ks if hasattr(ks, "__iter__") else [ks])]
     out = {"mrr": np.mean(1 / r, axis=-1)}
     out.update({f"hits@{k}": np.mean(r <= k, axis=-1) for k in ks})
     if r.ndim == 1:
@@ -90,8 +97,13 @@ def popularity_ranks(train_tails, true_tails, candidates, *, ties="mean") -> np.
     >>> popularity_ranks([5, 5, 7], [5, 7, 9], [5, 7, 9]).tolist()
     [1.0, 2.0, 3.0]
     """
-    cand = np.asarray(candidates, dtype=np.int64)
-    counts = np.array([np.sum(np.asarray(train_tails) == c) for c in cand], dtype=np.float64)
+    cand = check_array("candidates", candidates, kind="int", ndim=1)
+    train = check_array("train_tails", train_tails, kind="int", ndim=1)
+    tails = check_array("true_tails", true_tails, kind="int", ndim=1)
+    counts = np.array([np.sum(train == c) for c in cand], dtype=np.float64)
     where = {int(c): i for i, c in enumerate(cand)}
-    cols = [where[int(t)] for t in np.asarray(true_tails)]
+    missing = sorted({int(t) for t in tails} - set(where))
+    if missing:
+        raise ValueError(f"true_tails must be among candidates, got ids {missing[:5]} outside")
+    cols = [where[int(t)] for t in tails]
     return rank_from_scores(np.tile(counts, (len(cols), 1)), cols, ties=ties)

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 
 from trustlab._random import check_seed
-from trustlab._validate import check_choice, check_number
+from trustlab._validate import (abbreviate, check_array, check_bool, check_choice, check_keys,
+                                check_number)
 from trustlab.fairness.kg.bias import SCALE, SETTINGS, KGBiasResult, compute_kg_bias
 from trustlab.stats import format_ci
 
@@ -35,16 +36,21 @@ TOLERANCE = 1e-9
 SWEEP_DIR = Path(__file__).resolve().parent / "sweeps"
 SWEEP_NAME = "kg_bias"
 _ARRAYS = ("b", "female_share", "mrr", "hits1", "hits3", "gap", "probe")
+_KEYS = ("kl_weight", "counterfactual_share", "seeds", "occupations", "popularity", "majority",
+         *_ARRAYS)
 
 
 def sweep_params(seed=0) -> dict:
     """The sweep's cache parameters: grid, seeds and :data:`~trustlab.fairness.kg.bias.SETTINGS`."""
+    seed = check_seed(seed)
     grid = [[w, cf] for cf in COUNTERFACTUAL for w in KL_WEIGHTS]
     return {"grid": grid, "seed": seed, "n_seeds": N_SEEDS, **SETTINGS}
 
 
 def to_json(r: KGBiasResult) -> dict:
     """A result as plain JSON values (per-seed arrays as lists)."""
+    if not isinstance(r, KGBiasResult):
+        raise TypeError(f"r must be a KGBiasResult (from compute_kg_bias), got {type(r).__name__}")
     out = {"kl_weight": r.kl_weight, "counterfactual_share": r.counterfactual_share,
            "seeds": list(r.seeds), "occupations": list(r.occupations),
            "popularity": r.popularity, "majority": r.majority}
@@ -52,8 +58,36 @@ def to_json(r: KGBiasResult) -> dict:
     return out
 
 
+def _check_row(d):
+    """Raise ValueError/TypeError unless ``d`` is one well-formed setting of the sweep."""
+    check_keys("d", d, _KEYS)
+    missing = sorted(set(_KEYS) - set(d))
+    if missing:
+        raise ValueError(f"d misses the keys {missing} of a kg_bias setting")
+    k = len(d["seeds"])
+    check_array("b", d["b"], ndim=2)
+    if np.shape(d["b"]) != (k, len(d["occupations"])):
+        raise ValueError(f"b must have shape (seeds, occupations) = ({k}, {len(d['occupations'])})")
+    for name in ("mrr", "hits1", "hits3", "probe"):
+        check_array(name, d[name], ndim=1, length=k, length_name="seeds", min_value=0, max_value=1)
+    check_array("gap", d["gap"], ndim=1, length=k, length_name="seeds")
+    check_array("female_share", d["female_share"], finite=False, ndim=1,
+                length=len(d["occupations"]), length_name="occupations")
+    check_number("majority", d["majority"], 0, 1)
+    check_number("popularity mrr", d["popularity"]["mrr"], 0, 1)
+
+
+def _check_rows(rows):
+    if not isinstance(rows, list) or len(rows) != len(KL_WEIGHTS) * len(COUNTERFACTUAL):
+        raise ValueError(f"a kg_bias sweep holds {len(KL_WEIGHTS) * len(COUNTERFACTUAL)} "
+                         f"settings, got {abbreviate(rows)}")
+    for row in rows:
+        _check_row(row)
+
+
 def from_json(d) -> KGBiasResult:
     """The inverse of :func:`to_json` (``seconds`` is NaN: nothing was trained)."""
+    _check_row(d)
     arrays = {k: np.asarray(d[k], dtype=np.float64) for k in _ARRAYS}
     return KGBiasResult(d["kl_weight"], d["counterfactual_share"], tuple(d["seeds"]),
                         tuple(d["occupations"]), popularity=d["popularity"],
@@ -62,6 +96,7 @@ def from_json(d) -> KGBiasResult:
 
 def compute_sweep(seed=0, progress=False) -> list:
     """Train every grid setting (``N_SEEDS`` seeds each) and return the JSON rows."""
+    check_bool("progress", progress)
     grid = sweep_params(seed)["grid"]
     if progress:
         from tqdm.auto import tqdm
@@ -73,8 +108,11 @@ def kg_bias_sweep(*, seed=0, use_cache=True, progress=False) -> dict:
     """Every (w_KL, twins) of the grid → KGBiasResult; shipped for seed 0, cached otherwise."""
     from trustlab.cache import cached
 
+    seed = check_seed(seed)
+    check_bool("use_cache", use_cache)
+    check_bool("progress", progress)
     rows = cached(SWEEP_NAME, sweep_params(seed), lambda: compute_sweep(seed, progress),
-                  shipped_dir=SWEEP_DIR, use_cache=use_cache)
+                  shipped_dir=SWEEP_DIR, use_cache=use_cache, check=_check_rows)
     return {(r["kl_weight"], r["counterfactual_share"]): from_json(r) for r in rows}
 
 

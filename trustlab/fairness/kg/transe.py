@@ -25,11 +25,12 @@ import numpy as np
 import torch
 
 from trustlab._random import check_seed, numpy_rng, torch_generator
-from trustlab._validate import check_callable, check_int, check_number
+from trustlab._validate import (abbreviate, check_array, check_callable, check_choice, check_int,
+                                check_number)
 from trustlab.fairness.kg.neutrality import kl_to_uniform
 from trustlab.runtime import torch_threads
 
-__all__ = ["TransE", "train_transe"]
+__all__ = ["RowAdam", "TransE", "check_model", "train_transe"]
 
 
 class TransE(torch.nn.Module):
@@ -41,6 +42,10 @@ class TransE(torch.nn.Module):
 
     def __init__(self, n_entities, n_relations, dim=32, *, seeds=(0,), dtype=torch.float64):
         super().__init__()
+        check_int("n_entities", n_entities, 1)
+        check_int("n_relations", n_relations, 1)
+        check_int("dim", dim, 2, 1024)
+        check_choice("dtype", dtype, (torch.float32, torch.float64))
         seeds = _check_seeds(seeds)
         bound = 6 / dim**0.5  # Bordes et al.'s uniform initialisation
 
@@ -104,20 +109,33 @@ class RowAdam:
         self.table[rows] -= size * m / (v.sqrt() + self.eps)
 
 
+def check_model(model) -> TransE:
+    """``model`` if it is a :class:`TransE`, else a TypeError naming it."""
+    if not isinstance(model, TransE):
+        raise TypeError(f"model must be a TransE (from train_transe), got {abbreviate(model)} "
+                        f"({type(model).__name__})")
+    return model
+
+
 def _check_seeds(seeds):
-    seeds = [seeds] if isinstance(seeds, (int, np.integer)) else list(seeds)
-    if not seeds:
-        raise ValueError("seeds must hold at least one seed, got none")
-    return tuple(check_seed(s) for s in seeds)
+    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+        seeds = [seeds]
+    if isinstance(seeds, (str, bytes, dict)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a sequence of non-negative ints, got {abbreviate(seeds)}")
+    seeds = list(seeds)
+    if not 1 <= len(seeds) <= 64:
+        raise ValueError(f"seeds must hold 1 to 64 seeds (one model each), got {len(seeds)}")
+    try:
+        return tuple(check_seed(s) for s in seeds)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"seeds must hold non-negative ints, got {abbreviate(seeds)}") from None
 
 
 def _check_triples(kg, triples):
-    t = np.asarray(triples)
-    if t.ndim != 2 or t.shape[1] != 3 or t.shape[0] == 0:
-        raise ValueError(f"triples must be a non-empty (n, 3) int array of (head, relation, "
-                         f"tail) ids, got shape {t.shape}")
-    if not np.issubdtype(t.dtype, np.integer):
-        raise TypeError(f"triples must hold integer ids, got dtype {t.dtype}")
+    t = check_array("triples", triples, kind="int", ndim=2)
+    if t.shape[1] != 3:
+        raise ValueError(f"triples must be an (n, 3) int array of (head, relation, tail) ids, "
+                         f"got shape {t.shape}")
     for col, name, size in ((0, "head", kg.n_entities), (1, "relation", len(kg.relations)),
                             (2, "tail", kg.n_entities)):
         if t[:, col].min() < 0 or t[:, col].max() >= size:
@@ -180,10 +198,9 @@ def train_transe(kg, triples=None, *, seeds=(0,), dim=32, epochs=30, lr=0.02, ba
     >>> train_transe(kg, seeds=[0, 1], epochs=2).entity.shape
     torch.Size([2, 148, 32])
     """
-    from trustlab.fairness.kg.graph import KnowledgeGraph
+    from trustlab.fairness.kg.graph import check_graph
 
-    if not isinstance(kg, KnowledgeGraph):
-        raise TypeError(f"kg must be a KnowledgeGraph (from adult_graph), got {type(kg).__name__}")
+    check_graph(kg)
     seeds = _check_seeds(seeds)
     dim = check_int("dim", dim, 2, 1024)
     epochs = check_int("epochs", epochs, 1, 10_000)
