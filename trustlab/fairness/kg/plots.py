@@ -13,6 +13,9 @@ from trustlab.stats import mean_ci
 
 __all__ = ["plot_kg_bias", "plot_profession_bias"]
 
+_B_P_LABEL = "b_p ×10⁻³: score change after one step toward 'Male' (α = 0.01)"
+_PROFESSION_LABEL = "profession (share of women in the graph)"
+
 
 def _ci(values):
     iv = mean_ci(values)
@@ -31,15 +34,16 @@ def plot_profession_bias(result, ax=None, *, highlight=None):
                (OKABE_ITO["blue"] if b >= shift else OKABE_ITO["orange"])
                for occ, b in zip(t.index, t["b_p"])]
     y = np.arange(len(t))
-    ax.barh(y, t["b_p"], xerr=t["±"].fillna(0), color=colours, ecolor=OKABE_ITO["black"],
-            capsize=2)
+    ax.barh(y, t["b_p"], color=colours)
+    ax.errorbar(t["b_p"], y, xerr=t["±"].fillna(0), fmt="none", ecolor=OKABE_ITO["black"],
+                color=OKABE_ITO["black"], capsize=2)
     ax.axvline(0, color=OKABE_ITO["black"], linewidth=0.8)
     ax.axvline(shift, color=OKABE_ITO["black"], linestyle="--", linewidth=0.8,
                label=f"mean over professions (shift) {shift:+.1f}")
     ax.set_yticks(y, [f"{o} ({100 * f:.0f}% women)" for o, f in zip(t.index, t["female_share"])],
                   fontsize="x-small")
-    ax.set_xlabel("b_p ×10⁻³: score change after one step toward 'Male' (α = 0.01)")
-    ax.set_ylabel("profession (share of women in the graph)")
+    ax.set_xlabel(_B_P_LABEL)
+    ax.set_ylabel(_PROFESSION_LABEL)
     ax.set_title(f"w_KL={result.kl_weight:g}, twins={result.counterfactual_share:g} "
                  f"({len(result.seeds)} seeds)")
     ax.legend(loc="lower right", fontsize="x-small")
@@ -73,15 +77,19 @@ def plot_kg_bias(point, ax=None):
                          facecolors="none", edgecolors=OKABE_ITO["black"], linewidths=2,
                          label="computed now" if name == "now" else "selected")
     left.set_xlabel("MRR of hidden occupations (higher is better)")
-    left.set_ylabel("b_p spread over professions ×10⁻³")
+    left.set_ylabel("b_p spread over professions (score change ×10⁻³)")
     left.set_title("Mitigation vs link prediction (squares: CDA-style twins)")
     left.legend(loc="best", fontsize="x-small")
     detail = point.shown
     if detail is not None:
         plot_profession_bias(detail, right, highlight=point.occupation)
     else:
-        right.set_axis_off()
-        right.set_title("not in the shipped grid: compute it to see b_p")
+        # An empty, labelled panel: the setting has no shipped result until computed.
+        right.set_xticks([])
+        right.set_yticks([])
+        right.set_xlabel(_B_P_LABEL)
+        right.set_ylabel(_PROFESSION_LABEL)
+        right.set_title(f"w_KL={point.kl_weight:g}: not in the shipped grid; compute it to see b_p")
     fig.subplots_adjust(left=0.06, wspace=0.75)
     data = {"points": pts, "shown": shown, "selected": point.occupation,
             "b_p": None if detail is None else detail.table["b_p"].to_dict()}
