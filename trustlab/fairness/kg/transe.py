@@ -173,7 +173,7 @@ def _value_scores(q, values):
 
 
 def train_transe(kg, triples=None, *, seeds=(0,), dim=32, epochs=30, lr=0.02, batch_size=128,
-                 kl_weight=0.0, on_epoch=None, num_threads=None) -> TransE:
+                 kl_weight=0.0, on_epoch=None, dtype=torch.float64, num_threads=None) -> TransE:
     """Train one TransE per seed, all at once, on L_CE + ``kl_weight`` · L_KL.
 
     Parameters
@@ -188,6 +188,9 @@ def train_transe(kg, triples=None, *, seeds=(0,), dim=32, epochs=30, lr=0.02, ba
         (0 trains plain TransE).
     on_epoch : callable, optional
         ``on_epoch(epoch)`` after each epoch (a progress bar).
+    dtype : torch.float64 or torch.float32
+        float64 (the default) keeps the trained numbers identical across CPU kernels; float32
+        is there to measure what that costs.
 
     Returns
     -------
@@ -207,6 +210,7 @@ def train_transe(kg, triples=None, *, seeds=(0,), dim=32, epochs=30, lr=0.02, ba
     lr = check_number("lr", lr, 0, 10, low_open=True)
     batch_size = check_int("batch_size", batch_size, 1)
     w_kl = check_number("kl_weight", kl_weight, 0, 1e6)
+    check_choice("dtype", dtype, (torch.float32, torch.float64))
     if on_epoch is not None:
         check_callable("on_epoch", on_epoch)
     t = _check_triples(kg, kg.triples if triples is None else triples)
@@ -226,7 +230,7 @@ def train_transe(kg, triples=None, *, seeds=(0,), dim=32, epochs=30, lr=0.02, ba
     K = len(seeds)
     kk = torch.arange(K)[:, None]
     with torch_threads(num_threads):
-        model = TransE(kg.n_entities, len(kg.relations), dim, seeds=seeds)
+        model = TransE(kg.n_entities, len(kg.relations), dim, seeds=seeds, dtype=dtype)
         # Person rows, value rows and relations train apart. A batch touches few person rows:
         # they get SparseAdam's lazy update (RowAdam), values and relations torch's Adam.
         with torch.no_grad():
