@@ -1,8 +1,8 @@
 """How much gender the person embeddings still carry: Fisher et al.'s two evaluation measures.
 
 Fisher, Mittal, Palfrey & Christodoulopoulos (2020, EMNLP), "Debiasing knowledge graph
-embeddings", assess a mitigated embedding in two ways, both implemented here for K models at
-once:
+embeddings", assess a mitigated embedding in two ways (as trustlab issue 15 restates them; the
+full text was not reachable offline), both implemented here for K models at once:
 
 1. **Attribute score gap**: the model's own score for a person's true attribute value minus
    the mean of its scores for the top-scoring false values (``top_k`` of them; gender has one

@@ -1,10 +1,12 @@
 """Fisher et al.'s bias measure: how a profession's score moves when a person is made a little more "male".
 
 Fisher, Palfrey, Christodoulopoulos & Mittal (2019, arXiv 1912.02761; AKBC 2020 workshop),
-"Measuring social bias in knowledge graph embeddings": "as we shift the gender relation
-toward maleness, the profession relation shifts away from nurse and closer to doctor"
-(Amazon Science's summary). For a person j, a sensitive relation r_s with values a and b, and
-the model's score g:
+"Measuring social bias in knowledge graph embeddings", "propose a new metric suitable for
+measuring such bias" (abstract); Amazon Science's summary: "as we shift the gender relation
+toward maleness, the profession relation shifts away from nurse and closer to doctor". The
+paper's full text was not reachable offline for a verbatim quote; the definition below is the
+one trustlab issue 15 restates from it. For a person j, a sensitive relation r_s with values a
+and b, and the model's score g:
 
     m(θ)   = g(e_j, r_s, e_a) − g(e_j, r_s, e_b)
     e′_j   = e_j + α · ∂m/∂e_j                      (α = 0.01, one gradient step)

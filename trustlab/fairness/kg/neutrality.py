@@ -5,7 +5,8 @@ embeddings": "all embeddings are trained to be neutral to sensitive attributes s
 by default using an adversarial loss". The adversary is the embedding model itself: for a
 person p, the softmax over the gender values m of the model's own scores,
 q_p(m) = softmax_m g(e_p, r_gender, e_m), is pushed toward the uniform distribution U. The
-total loss is L = L_CE + w_KL·L_KL with
+paper's full text was not reachable offline for a verbatim quote; as trustlab issue 15
+restates it, the total loss is L = L_CE + w_KL·L_KL with
 
     L_KL = mean_p KL(U ‖ q_p) = mean_p Σ_m U(m) log(U(m) / q_p(m)).
 
