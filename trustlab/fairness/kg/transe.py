@@ -7,7 +7,7 @@ triple's score is g(h, r, t) = −‖e_h + w_r − e_t‖₂ (higher is likelier
 Training is the kit's reading of the set-up of Fisher, Mittal, Palfrey & Christodoulopoulos
 (2020, EMNLP), "Debiasing knowledge graph embeddings": the loss is L = L_CE + w_KL·L_KL, with
 L_CE the cross-entropy of the softmax of g over the tail's candidates (here: the values of
-the triple's relation, e.g. the 14 occupations) and L_KL the neutrality term of
+the triple's relation, e.g. the 13 occupations of the graph) and L_KL the neutrality term of
 :mod:`trustlab.fairness.kg.neutrality`. There are no sampled negatives and no margin: the
 loss is smooth, so the last bit of a CPU's arithmetic has no threshold to tip over. Tables
 are float64 (a few tenths of a second more than float32 for 5 seeds, measured in
