@@ -116,9 +116,10 @@ EXPLORERS: list[ExplorerBench] = [
     ExplorerBench("intrinsic_extrinsic", lambda: make_intrinsic_extrinsic_explorer(seed=0),
                   [("strength", [0.5, 1.0, 0.25, 0.0]), ("corpus_skew", [1.0, 2.0, 0.0]),
                    ("extrinsic", ["aps", "ctf", "tpr_gap"])], RETRAIN),
-    # Notebook 33: every (λ, counterfactual) TransE run is cached; the picker only redraws.
+    # Notebook 33: every (w_KL, twins) 5-seed TransE run is shipped; a move is a look-up and a
+    # plot (off-grid w_KL values wait for the "compute this setting now" button).
     ExplorerBench("kg_bias", lambda: make_kg_bias_explorer(seed=0),
-                  [("neutrality", [1.0, 10.0, 0.3, 0.0]), ("counterfactual_share", [1.0, 0.0]),
+                  [("kl_weight", [1.0, 10.0, 0.3, 0.0]), ("counterfactual_share", [1.0, 0.0]),
                    ("occupation", ["Craft-repair", "Sales", "Adm-clerical"])], RETRAIN),
     # Notebooks 12 and 13: 6 x 33 shadow models and 30 canary runs are shipped sweeps
     # (trustlab/attacks/sweeps/); a move is LiRA's Gaussian fits + an audit (memoized) or a lookup.

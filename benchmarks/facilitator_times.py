@@ -136,9 +136,9 @@ TRY_THIS: tuple = (
             "Full mitigation of the vectors: direct bias is 0 by construction, WEAT flips sign, "
             "and the downstream scores hardly care."),
     TryThis("33_fairness_knowledge_graphs.ipynb", "kg_bias",
-            {"neutrality": 10.0, "counterfactual_share": 1.0, "occupation": "Craft-repair"},
-            "Both mitigations at once are not additive: compare the spread of shifts with each "
-            "mitigation alone."),
+            {"kl_weight": 10.0, "counterfactual_share": 1.0, "occupation": "Craft-repair"},
+            "Fisher et al.'s KL term with the CDA-style twins: the twins' small b_p spread, and a "
+            "probe that still finds gender above the majority baseline."),
     TryThis("34_generative_memorization_and_bias.ipynb", "lm_memorization",
             {"repetitions": 50, "defense": "dp_sgd"},
             "Fifty copies under DP-SGD at ε = 8 per sentence: the group guarantee is 400, and the "

@@ -264,7 +264,7 @@ def _static_figures():
             explorer_result("intrinsic_extrinsic"), intrinsic="direct_bias", extrinsic="aps"),
         "plot_intrinsic_extrinsic(counterfactual gap)": lambda: ft.plot_intrinsic_extrinsic(
             explorer_result("intrinsic_extrinsic"), extrinsic="ctf"),
-        "plot_kg_bias": lambda: fk.plot_kg_bias(explorer_result("kg_bias", neutrality=3.0)),
+        "plot_kg_bias": lambda: fk.plot_kg_bias(explorer_result("kg_bias", kl_weight=3.0)),
         "plot_risk": lambda: risk_plot(risk(1.0, 0.01, 10)),
         "plot_risk(group of 2)": lambda: risk_plot(risk(8.0, 1.0, steps=5, group_size=2)),
         "plot_exposure(lm)": lm_exposure,
