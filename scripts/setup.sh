@@ -8,9 +8,9 @@
 #   - a wheelhouse (TRUSTLAB_WHEELHOUSE=path, or wheelhouse/ from `make wheelhouse`): every
 #     package from it with --no-index, nothing from the network;
 #   - else TRUSTLAB_TORCH_INDEX if set;
-#   - else Linux x86_64: PyPI's default torch is the CUDA build, so torch==2.13.0+cpu comes from
-#     PyTorch's CPU index; if that index cannot be reached, pip's configured index, after a dry
-#     run that refuses a CUDA build before anything is downloaded; macOS: PyPI (CPU builds).
+#   - else Linux: PyPI's default torch is the CUDA build, so CPU torch comes from PyTorch's CPU
+#     index; if that index cannot be reached, pip's configured index, after a dry run that
+#     refuses a CUDA build before anything is downloaded; macOS: PyPI (CPU builds).
 # Re-running is fast: when pyproject.toml, these scripts and the torch source are unchanged
 # since the last successful run, nothing is installed again.
 set -euo pipefail
@@ -76,8 +76,8 @@ if ! quiet_pip $PIP install -q ${offline[@]+"${offline[@]}"} -c "$constraints" -
   exit 1
 fi
 $PIP check >/dev/null || { $PIP check; exit 1; }
-if $PIP list 2>/dev/null | grep -qi '^nvidia-'; then
-  echo "setup: CUDA packages (nvidia-*) were installed; refusing" >&2
+if $PIP list 2>/dev/null | grep -qiE '^(nvidia|cuda)-'; then
+  echo "setup: CUDA packages (nvidia-*, cuda-*) were installed; refusing" >&2
   exit 1
 fi
 

@@ -118,9 +118,12 @@ PYEOF
 
 # One line: "<source> <pip arguments for torch>". Sources:
 #   wheelhouse  --no-index from the wheelhouse        override   TRUSTLAB_TORCH_INDEX
-#   cpu-index   PyTorch's CPU index (Linux x86_64)    pypi       macOS: PyPI's wheels are CPU builds
+#   cpu-index   PyTorch's CPU index (Linux)            pypi       macOS: PyPI's wheels are CPU builds
 #   configured  pip's configured index, checked first with a dry run (a CUDA build is refused
 #               before anything is downloaded); used when the CPU index cannot be reached
+# On Linux, PyPI's torch 2.13.0 (x86_64 and aarch64 alike) requires cuda-toolkit and nvidia-*
+# packages. x86_64 asks for the "+cpu" wheel as binder/requirements.txt does; other
+# architectures use the CPU index alone (--index-url), so no CUDA build can win on version.
 torch_plan() {
   local py=$1 wh plat cpu_index=${TRUSTLAB_TORCH_CPU_INDEX:-$TORCH_CPU_INDEX_DEFAULT}
   wh=$(wheelhouse_dir) || return 1
@@ -133,13 +136,14 @@ torch_plan() {
   plat=$(platform)
   case "$plat" in
     "Darwin "*) echo "pypi torch==$TORCH_VERSION" ;;
-    "Linux x86_64")
-      if index_reachable "$py" "$cpu_index"; then
+    "Linux "*)
+      if ! index_reachable "$py" "$cpu_index"; then
+        echo "configured torch==$TORCH_VERSION"
+      elif [ "$plat" = "Linux x86_64" ]; then
         echo "cpu-index torch==$TORCH_VERSION+cpu --extra-index-url $cpu_index"
       else
-        echo "configured torch==$TORCH_VERSION"
+        echo "cpu-index torch==$TORCH_VERSION --index-url $cpu_index"
       fi ;;
-    "Linux "*) echo "configured torch==$TORCH_VERSION" ;;
     *)
       echo "setup: this script supports Linux and macOS, not '$plat'; see README, \"Windows\" (conda or pip by hand)" >&2
       return 1 ;;
@@ -147,13 +151,14 @@ torch_plan() {
 }
 
 # Reads pip's --dry-run --report JSON on stdin; exit 0 (and names the culprits) when it would
-# install a CUDA torch: nvidia-* packages, or a torch whose local version names CUDA/ROCm.
+# install a CUDA torch: nvidia-* or cuda-* packages (torch 2.13.0 on PyPI requires
+# cuda-toolkit, cuda-bindings and nvidia-*), or a torch whose local version names CUDA/ROCm.
 cuda_in_report() {
   "$1" -c '
 import json, sys
 report = json.load(sys.stdin)
 names = [(i["metadata"]["name"].lower(), i["metadata"]["version"]) for i in report.get("install", [])]
-bad = [f"{n}=={v}" for n, v in names if n.startswith("nvidia-")
+bad = [f"{n}=={v}" for n, v in names if n.startswith(("nvidia-", "cuda-"))
        or (n == "torch" and any(t in v for t in ("+cu", "+rocm")))]
 print(", ".join(bad[:4]) + (f" and {len(bad) - 4} more" if len(bad) > 4 else ""))
 sys.exit(0 if bad else 1)'
@@ -167,7 +172,10 @@ refuse_cuda_before_download() {
   shift
   report=$("$py" -m pip --disable-pip-version-check install --dry-run --quiet --ignore-installed \
              --report - "$@" 2> >(grep -v "is ignored: it is neither" >&2)) || {
-    echo "setup: pip could not resolve $* from its configured index (see above)" >&2; return 1; }
+    echo "setup: pip could not resolve $* from its configured index (see above), and PyTorch's" \
+         "CPU index (${TRUSTLAB_TORCH_CPU_INDEX:-$TORCH_CPU_INDEX_DEFAULT}) could not be reached." \
+         "Connect to the internet and run again, set TRUSTLAB_TORCH_INDEX to an index that serves" \
+         "CPU torch, or install from a wheelhouse (README, \"Offline install\")." >&2; return 1; }
   if cuda=$(cuda_in_report "$py" <<<"$report"); then
     echo "setup: pip's configured index offers only the CUDA build of torch ($cuda), and" \
          "PyTorch's CPU index (${TRUSTLAB_TORCH_CPU_INDEX:-$TORCH_CPU_INDEX_DEFAULT}) could not be" \

@@ -103,16 +103,16 @@ def check_python(version_info=None) -> Check:
 
 
 def check_torch() -> Check:
-    """torch is installed, is a CPU build, and no nvidia-* (CUDA) package is installed."""
+    """torch is installed, is a CPU build, and no nvidia-* or cuda-* package is installed."""
     try:
         version = md.version("torch")
         import torch
     except Exception as exc:  # not installed, or a broken install that fails on import
         return Check("CPU torch", "FAIL", f"torch cannot be imported ({exc})", SETUP_FIX)
     nvidia = sorted(d.metadata["Name"] for d in md.distributions()
-                    if (d.metadata["Name"] or "").lower().startswith("nvidia-"))
+                    if (d.metadata["Name"] or "").lower().startswith(("nvidia-", "cuda-")))
     if torch.version.cuda is not None or nvidia:
-        what = f"CUDA {torch.version.cuda}" if torch.version.cuda else f"{len(nvidia)} nvidia-* packages"
+        what = f"CUDA {torch.version.cuda}" if torch.version.cuda else f"{len(nvidia)} CUDA packages ({nvidia[0]}, …)"
         return Check("CPU torch", "FAIL", f"torch {version} with {what} (gigabytes, never used here)",
                      f"{SETUP_FIX}; CPU torch is its default (README, CPU torch on your platform)")
     return Check("CPU torch", "ok", f"torch {version}, no CUDA")

@@ -201,7 +201,8 @@ def _plan(tmp_path, platform, env, cwd=None):
 @pytest.mark.parametrize("platform, reachable, expected", [
     ("linux-x86_64", True, "cpu-index torch==2.13.0+cpu --extra-index-url {url}"),
     ("linux-x86_64", False, "configured torch==2.13.0"),
-    ("linux-aarch64", True, "configured torch==2.13.0"),
+    ("linux-aarch64", True, "cpu-index torch==2.13.0 --index-url {url}"),
+    ("linux-aarch64", False, "configured torch==2.13.0"),
     ("macos-arm64", True, "pypi torch==2.13.0"),
     ("macos-x86_64", False, "pypi torch==2.13.0"),
 ])
@@ -262,6 +263,8 @@ def _report(*packages):
     ([("torch", "2.13.0"), ("nvidia-cublas-cu12", "12.8.4.1"), ("nvidia-cudnn-cu12", "9.10.2.21")],
      "nvidia-cublas-cu12==12.8.4.1, nvidia-cudnn-cu12==9.10.2.21"),
     ([("torch", "2.13.0+cu128")], "torch==2.13.0+cu128"),
+    ([("torch", "2.13.0"), ("cuda-toolkit", "13.0.3"), ("cuda-bindings", "13.0.3")],  # PyPI's 2.13.0
+     "cuda-toolkit==13.0.3, cuda-bindings==13.0.3"),
 ])
 def test_a_cuda_resolution_is_recognised_before_download(sandbox, packages, cuda):
     out = sandbox.run(f'cuda_in_report "{sys.executable}"', stdin=_report(*packages))

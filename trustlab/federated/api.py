@@ -123,15 +123,20 @@ def _validate(num_clients, num_rounds, local_epochs, alpha, fraction_fit, strate
 def _simulate(server_app, client_app, num_clients):
     from flwr.simulation import run_simulation
 
-    saved = os.environ.get("PYTHONPATH")  # Flower's Ray backend rewrites it; give it back
+    # Flower's Ray backend rewrites PYTHONPATH: give it back. Ray reports usage statistics to
+    # usage-stats.ray.io a minute after start unless RAY_USAGE_STATS_ENABLED=0 (read by the
+    # processes ray.init starts); set it for this run unless the caller chose otherwise.
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "RAY_USAGE_STATS_ENABLED")}
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     try:
         run_simulation(server_app=server_app, client_app=client_app, num_supernodes=num_clients,
                        backend_config=ray_backend_config())
     finally:
-        if saved is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def run_federated(num_clients=10, num_rounds=5, local_epochs=1, alpha=0.5, fraction_fit=1.0,
