@@ -23,7 +23,7 @@ STAMP=$VENV/.trustlab-setup-stamp
 WHEELHOUSE=$(wheelhouse_dir)
 
 want=$( { cat pyproject.toml scripts/setup.sh scripts/setup_lib.sh scripts/lab_settings.py
-          echo "${TRUSTLAB_TORCH_INDEX:-}|$WHEELHOUSE"; } | sha256sum | cut -d' ' -f1)
+          echo "${TRUSTLAB_TORCH_INDEX:-}|$WHEELHOUSE"; } | sha256 | cut -d' ' -f1)
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want" ] && [ -x "$VENV/bin/python" ]; then
   echo "setup: .venv is up to date"
   exit 0

@@ -16,6 +16,11 @@ py_version() {
   "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null
 }
 
+# macOS has shasum, not sha256sum.
+sha256() {
+  if command -v sha256sum >/dev/null 2>&1; then sha256sum; else shasum -a 256; fi
+}
+
 platform() {
   echo "$(uname -s 2>/dev/null || echo unknown) $(uname -m 2>/dev/null || echo unknown)"
 }
