@@ -94,9 +94,9 @@ def ray_backend_config(num_cpus=1, object_store_bytes=OBJECT_STORE_BYTES) -> dic
 
     One CPU for Ray means one worker process, reused for every ClientApp one after another.
     Measured on notebook 21's run (5 clients, 3 rounds; the process and its children, RSS
-    summed at one instant every 0.2 s): 1,750 MB in all, of which the calling kernel ~580 MB,
+    summed at one instant every 0.2 s): 1,750 MB in all, of which the calling process ~580 MB,
     the worker ~555 MB (torch, flwr, trustlab and the data) and Ray's seven own processes
-    ~620 MB whatever the settings. ``num_cpus=2`` (Ray's default on 2 cores) adds a second
+    ~620 MB whatever the settings (``benchmarks/run.py`` on the whole notebook: 1,788 MB). ``num_cpus=2`` (Ray's default on 2 cores) adds a second
     worker: 2,305 MB, and no faster. The 80 MB object store (Ray's default is 30 % of RAM),
     ``include_dashboard=False``, ``RAY_USAGE_STATS_ENABLED=0`` and ``MALLOC_ARENA_MAX=2`` each
     changed the total by under 5 MB: the store's pages are touched only when used, and the
