@@ -139,6 +139,23 @@ def _vm_hwm_mb(pid) -> float | None:
     return None
 
 
+def _pss_mb(pid) -> float:
+    """Proportional set size of ``pid`` in MB: its private pages plus its share of shared ones.
+
+    Summed over processes, PSS counts a shared page (torch's libraries mapped by the kernel and
+    by every Ray process) once, as the machine and a container's memory limit do; summed RSS
+    counts it once per process. 0 if the process is gone.
+    """
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as fh:
+            for line in fh:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        return 0.0
+    return 0.0
+
+
 class _PeakMonitor:
     """Polls a kernel's descendants (psutil) and keeps each one's last seen ``VmHWM``."""
 
@@ -148,6 +165,7 @@ class _PeakMonitor:
         self.process = psutil.Process(pid)
         self.children_mb: dict[int, float] = {}
         self.total_mb = 0.0  # largest kernel + children RSS seen at one sampling instant
+        self.total_pss_mb = 0.0  # largest kernel + children PSS seen at one sampling instant
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
         self._lock = threading.Lock()
@@ -161,6 +179,7 @@ class _PeakMonitor:
             total = self.process.memory_info().rss / 2**20
         except psutil.Error:
             return
+        pss = _pss_mb(self.process.pid) + sum(_pss_mb(c.pid) for c in children)
         for child in children:
             mb = _vm_hwm_mb(child.pid)
             if mb is not None:
@@ -172,6 +191,7 @@ class _PeakMonitor:
                 pass
         with self._lock:
             self.total_mb = max(self.total_mb, total)
+            self.total_pss_mb = max(self.total_pss_mb, pss)
 
     def _run(self, interval):
         while not self._stop.wait(interval):
@@ -231,6 +251,7 @@ def execute_notebook(path: Path, timeout=900) -> dict:
     children = state["monitor"].children_mb if state["monitor"] else {}
     children_mb = sum(children.values())
     sampled_total = state["monitor"].total_mb if state["monitor"] else 0.0
+    sampled_pss = state["monitor"].total_pss_mb if state["monitor"] else 0.0
     return {
         "seconds": (state["end"] or time.perf_counter()) - start,
         "kernel_peak_mb": state["kernel_mb"],
@@ -241,6 +262,7 @@ def execute_notebook(path: Path, timeout=900) -> dict:
         # bound, kept as ``peak_sum_mb``).
         "peak_rss_mb": (max(state["kernel_mb"], sampled_total) if children else state["kernel_mb"]),
         "peak_sum_mb": state["kernel_mb"] + children_mb,
+        "peak_pss_mb": sampled_pss,
         "error": error,
     }
 
@@ -265,6 +287,7 @@ def bench_notebooks(repeat=1) -> dict:
             "seconds_runs": [round(r["seconds"], 2) for r in runs],
             **{k: worst[k] for k in ("peak_rss_mb", "peak_sum_mb", "kernel_peak_mb", "children_peak_mb",
                                      "children")},
+            "peak_pss_mb": max(r["peak_pss_mb"] for r in runs),
             "target_seconds": NOTEBOOK_SECONDS_OVERRIDES.get(path.name, NOTEBOOK_SECONDS),
             "target_rss_mb": NOTEBOOK_RSS_OVERRIDES_MB.get(path.name, NOTEBOOK_RSS_MB),
             "error": errors[0] if errors else None,
