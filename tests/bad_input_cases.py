@@ -118,7 +118,8 @@ def _shadow_set():
 
 
 def _nlu_model():
-    from trustlab.attacks.nlu import DIGITS, NLUModel, Vocabulary
+    from trustlab.attacks.nlu import NLUModel, Vocabulary
+    from trustlab.attacks.utterances import DIGITS
 
     return NLUModel(Vocabulary.build(["my pin code is", " ".join(DIGITS)]), 2)
 
@@ -142,6 +143,7 @@ def _npz_bytes():
 
 # --- privacy.accounting ---------------------------------------------------------------------------
 from trustlab.privacy import accounting as acc  # noqa: E402
+from trustlab.privacy import planner as pl  # noqa: E402
 
 row("privacy.accounting", "epsilon(prv steps=10**9)", "steps",
     lambda: acc.epsilon(1.0, 0.01, 10**9, accountant="prv"))
@@ -158,18 +160,18 @@ row("privacy.accounting", "epsilon(accountant='gdp')", "accountant", lambda: acc
 row("privacy.accounting", "noise_multiplier_for(target_epsilon=0.001) unreachable", "target_epsilon",
     lambda: acc.noise_multiplier_for(0.001, 0.5, 1000))
 row("privacy.accounting", "compute_privacy_plan(with_prv='yes')", "with_prv",
-    lambda: acc.compute_privacy_plan(with_prv="yes"))
+    lambda: pl.compute_privacy_plan(with_prv="yes"))
 row("privacy.accounting", "compute_privacy_plan(mode=epsilon target_epsilon='junk')", "target_epsilon",
-    lambda: acc.compute_privacy_plan(target_epsilon="junk"))
+    lambda: pl.compute_privacy_plan(target_epsilon="junk"))
 row("privacy.accounting", "compute_privacy_plan(epochs=10**9 sample_rate=1e-9)", "epochs",
-    lambda: acc.compute_privacy_plan(epochs=10**9, sample_rate=1e-9))
+    lambda: pl.compute_privacy_plan(epochs=10**9, sample_rate=1e-9))
 row("privacy.accounting", "compute_privacy_plan(with_prv, sigma=0.3 q=0.001 100 epochs)", "noise_multiplier",
-    lambda: acc.compute_privacy_plan(noise_multiplier=0.3, sample_rate=0.001, epochs=100, with_prv=True))
-row("privacy.accounting", "compute_privacy_plan(mode='eps')", "mode", lambda: acc.compute_privacy_plan("eps"))
+    lambda: pl.compute_privacy_plan(noise_multiplier=0.3, sample_rate=0.001, epochs=100, with_prv=True))
+row("privacy.accounting", "compute_privacy_plan(mode='eps')", "mode", lambda: pl.compute_privacy_plan("eps"))
 row("privacy.accounting", "epsilon_curve(steps=[])", "steps", lambda: acc.epsilon_curve(1.0, 0.01, []))
 
 # --- attacks ---------------------------------------------------------------------------------------
-from trustlab.attacks import audit as au  # noqa: E402
+from trustlab.attacks.audits import audit as au  # noqa: E402
 from trustlab.attacks import canaries as ca  # noqa: E402
 from trustlab.attacks import canary_sweep as cs  # noqa: E402
 from trustlab.attacks import membership as me  # noqa: E402
@@ -412,6 +414,11 @@ row("data", "load_adult(path=gender_swap.json)", "make datasets", lambda: td.loa
 row("data", "load_adult(path=truncated gzip)", "is damaged",
     lambda: td.load_adult(_tmp_file("adult.csv.gz", (td.data_dir() / "adult.csv.gz").read_bytes()[:5000])))
 row("data", "load_adult(path missing)", "make datasets", lambda: td.load_adult("/nonexistent/adult.csv.gz"))
+row("data", "load_german_credit(path=123)", "path", lambda: td.load_german_credit(123))
+row("data", "load_german_credit(path=adult.csv.gz)", "make datasets",
+    lambda: td.load_german_credit(td.data_dir() / "adult.csv.gz"))
+row("data", "load_german_credit(path missing)", "make datasets",
+    lambda: td.load_german_credit("/nonexistent/german_credit.csv.gz"))
 row("data", "load_digits(test_size=0.001)", "test_size", lambda: td.load_digits(0.001))
 row("data", "load_digits(test_size=0.999)", "test_size", lambda: td.load_digits(0.999))
 row("data", "load_digits(test_size=nan)", "test_size", lambda: td.load_digits(NAN))

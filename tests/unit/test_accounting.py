@@ -154,7 +154,7 @@ def test_from_scratch_rdp_rejects_bad_orders():
 
 
 def test_privacy_plan_both_directions_and_its_prv_limit():
-    from trustlab.privacy.accounting import PLANNER_MAX_PRV_STEPS, compute_privacy_plan
+    from trustlab.privacy.planner import PLANNER_MAX_PRV_STEPS, compute_privacy_plan
 
     plan = compute_privacy_plan("epsilon", noise_multiplier=1.0, sample_rate=0.01, epochs=10)
     assert plan.steps == 1000 and plan.epsilon == epsilon(1.0, 0.01, 1000) and plan.prv_epsilon is None
