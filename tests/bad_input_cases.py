@@ -361,6 +361,9 @@ row("capstone", "dominated_beyond_noise(shapes differ)", "gap",
     lambda: cf.dominated_beyond_noise([[0.8, 0.8]], [1.0], [[0.1, 0.1, 0.1]]))
 row("capstone", "dominated_beyond_noise(epsilon=nan)", "epsilon",
     lambda: cf.dominated_beyond_noise([[0.8, 0.8]], [NAN], [[0.1, 0.1]]))
+row("capstone", "compare_points(a='x')", "a and b", lambda: cf.compare_points("x", "y"))
+row("capstone", "compare_points(name='acc')", "name",
+    lambda: cf.compare_points(*cf.compute_tradeoff().rows[:2], name="acc"), timeout=10)
 row("capstone", "abs_interval(low='a')", "low", lambda: cf.abs_interval("a", 1.0))
 row("capstone", "row_level_risk(noise_multiplier=nan)", "noise_multiplier", lambda: cp.row_level_risk(NAN))
 row("capstone", "row_level_risk(noise_multiplier=[1])", "noise_multiplier", lambda: cp.row_level_risk([1.0]))
@@ -379,6 +382,8 @@ row("capstone", "point_from_runs(runs of the wrong length)", "runs",
 row("capstone", "client_epsilon(noise_multiplier=-1)", "noise_multiplier", lambda: ct.client_epsilon(-1.0))
 row("capstone", "TradeoffPoint.values(name='acc')", "name",
     lambda: cp.TradeoffPoint(1.0, 10, 100.0, 0.0, (0,), (0.8,), (0.2,), (0.3,), (0.5,), 1.0).values("acc"))
+row("capstone", "TradeoffPoint.matches(other='x')", "other",
+    lambda: cp.TradeoffPoint(1.0, 10, 100.0, 0.0, (0,), (0.8,), (0.2,), (0.3,), (0.5,), 1.0).matches("x"))
 row("capstone", "make_capstone_explorer(seed=0.5)", "seed", lambda: cwi.make_capstone_explorer(seed=0.5), timeout=15)
 row("capstone", "make_capstone_explorer(preset bad value)", "noise_multiplier",
     lambda: cwi.make_capstone_explorer(preset={"noise_multiplier": 5.0}), timeout=15)

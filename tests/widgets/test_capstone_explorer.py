@@ -49,7 +49,7 @@ def test_compute_now_trains_beside_the_grid():
     assert seen == [1, 2, 3, 4, 5]  # the progress bar counted the Flower runs
     r = ex.result
     assert r.live is not None and r.point is not None
-    assert r.live.accuracy_seeds == r.point.accuracy_seeds  # the sweep is these runs
+    assert r.live.matches(r.point)  # the sweep is these runs
     assert "computed now" in r.summary() and "the same runs as the grid" in r.summary()
     assert ex.plot_data["live"]["accuracy"] == pytest.approx(r.point.accuracy)
     assert ex.progress.layout.visibility == "hidden" and not ex.compute_now.disabled

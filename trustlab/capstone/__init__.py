@@ -8,12 +8,12 @@ the TPR gap between men and women, and a membership attack's AUC next to the bou
 any attack against one row.
 """
 
-from trustlab.capstone.frontier import (TradeoffResult, compute_tradeoff, compute_tradeoff_now,
+from trustlab.capstone.frontier import (TradeoffResult, compare_points, compute_tradeoff, compute_tradeoff_now,
                                         dominated_beyond_noise, pareto_mask, tradeoff_view)
 from trustlab.capstone.sweep import run_grid, tradeoff_sweep
 from trustlab.capstone.point import GRID, TradeoffPoint, row_level_risk
 from trustlab.capstone.tradeoffs import run_tradeoff_point
 
-__all__ = ["GRID", "TradeoffPoint", "TradeoffResult", "compute_tradeoff", "compute_tradeoff_now",
+__all__ = ["GRID", "TradeoffPoint", "TradeoffResult", "compare_points", "compute_tradeoff", "compute_tradeoff_now",
            "dominated_beyond_noise", "pareto_mask", "row_level_risk", "run_grid", "run_tradeoff_point",
            "tradeoff_sweep", "tradeoff_view"]

@@ -28,8 +28,8 @@ from trustlab.capstone.point import (GRID, KNOBS, N_SEEDS, TradeoffPoint, check_
                                      seeds_of)
 from trustlab.capstone.tradeoffs import majority_accuracy, run_tradeoff_point
 
-__all__ = ["TradeoffResult", "abs_interval", "compute_tradeoff", "compute_tradeoff_now", "dominated_beyond_noise",
-           "pareto_mask", "tradeoff_view"]
+__all__ = ["TradeoffResult", "abs_interval", "compare_points", "compute_tradeoff", "compute_tradeoff_now",
+           "dominated_beyond_noise", "pareto_mask", "tradeoff_view"]
 
 
 def pareto_mask(accuracy, epsilon, gap) -> np.ndarray:
@@ -141,13 +141,42 @@ class TradeoffResult:
         if self.live is not None and self.point is not None:
             from trustlab.stats import format_ci
 
-            same = all(np.array_equal(self.live.values(n), self.point.values(n))
-                       for n in ("accuracy", "tpr_gap", "attack_auc"))
+            same = self.live.seeds == self.point.seeds and self.live.matches(self.point)
             line += (f" | computed now: acc={format_ci(self.live.interval('accuracy'), seeds=False)}"
-                     f" ({'the same runs as the grid' if same else 'differs from the grid'})")
+                     f" ({'the same runs as the grid' if same else 'other seeds or other runs than the grid'})")
         elif self.live is not None:
             line = f"computed now, off the grid: {line}"
         return line
+
+
+    def frontier_table(self):
+        """The frontier's settings as a table: knobs, ε and mean ± 95 % interval (by ε, then accuracy)."""
+        import pandas as pd
+
+        on = [p for p, keep in zip(self.rows, self.on_frontier) if keep]
+        table = pd.DataFrame({
+            "sigma": [p.noise_multiplier for p in on], "clients": [p.num_clients for p in on],
+            "alpha": [p.alpha for p in on], "resample": [p.group_resample for p in on],
+            "epsilon": [round(p.epsilon, 2) for p in on],
+            "accuracy": [p.interval("accuracy").format(seeds=False) for p in on],
+            "TPR gap": [p.interval("tpr_gap").format(seeds=False) for p in on],
+            "_acc": [p.accuracy for p in on]})
+        return table.sort_values(["epsilon", "_acc"], kind="stable").drop(columns="_acc").reset_index(drop=True)
+
+
+def compare_points(a, b, name="accuracy") -> str:
+    """``a``'s and ``b``'s mean ± 95 % interval of ``name`` and whether the intervals separate.
+
+    The kit's rule (:func:`trustlab.stats.separated`): only separated intervals are an effect.
+    """
+    from trustlab.stats import separated
+
+    if not isinstance(a, TradeoffPoint) or not isinstance(b, TradeoffPoint):
+        raise TypeError(f"a and b must be TradeoffPoints, got {type(a).__name__} and {type(b).__name__}")
+    ia, ib = a.interval(name), b.interval(name)
+    verdict = "intervals separate: an effect" if separated(ia, ib) else \
+        "intervals overlap: no measurable difference at this size"
+    return f"{name} {ia.format(seeds=False)} vs {ib.format(seeds=False)} ({verdict})"
 
 
 def _grid_text():

@@ -21,7 +21,7 @@ import numpy as np
 from trustlab._random import check_seed
 from trustlab._validate import check_int, check_number
 
-__all__ = ["FIXED", "GRID", "KNOBS", "N_SEEDS", "ROW_GROUP_SIZE", "TradeoffPoint", "auc_standard_error",
+__all__ = ["FIXED", "GRID", "KNOBS", "N_SEEDS", "ROW_GROUP_SIZE", "TOLERANCE", "TradeoffPoint", "auc_standard_error",
            "check_setting", "describe_setting", "row_level_risk", "seeds_of"]
 
 #: The settings of the shipped sweep (every combination is one setting, trained with 5 seeds).
@@ -38,6 +38,11 @@ KNOBS = tuple(GRID)
 FIXED = {"num_rounds": 5, "local_epochs": 1, "lr": 0.1, "batch_size": 32, "clipping_norm": 1.0,
          "delta": 1e-5, "n_attack": 2000, "local_trainer": "numpy", "client_evaluation": False}
 N_SEEDS = 5
+#: How close a live retraining must come to the shipped sweep, per seed and number: a tenth of
+#: the last printed digit. On the CPU that wrote the sweep they are bitwise equal; torch's
+#: portable kernels (``ATEN_CPU_CAPABILITY=default``) draw the initial weights a last bit apart,
+#: which moved one attack AUC by one pair of 2,000 x 2,000 (2.5e-7).
+TOLERANCE = 1e-4
 #: Row-level neighbours of client-level DP: replace one client = add/remove a group of two.
 ROW_GROUP_SIZE = 2
 
@@ -147,6 +152,15 @@ class TradeoffPoint:
             raise ValueError(f"name must be one of 'accuracy', 'tpr_gap', 'tpr_female', 'tpr_male', "
                              f"'attack_auc', got {name!r}")
         return np.asarray(getattr(self, f"{name}_seeds"), dtype=float)
+
+    def matches(self, other, tol=TOLERANCE) -> bool:
+        """True if ``other`` is the same setting, seeds and ε, and every per-seed number is within ``tol``."""
+        if not isinstance(other, TradeoffPoint):
+            raise TypeError(f"other must be a TradeoffPoint, got {type(other).__name__}")
+        tol = check_number("tol", tol, 0, 1)
+        names = ("accuracy", "tpr_female", "tpr_male", "attack_auc")
+        return (self.setting() == other.setting() and self.seeds == other.seeds and self.epsilon == other.epsilon
+                and all(np.allclose(self.values(n), other.values(n), rtol=0, atol=tol) for n in names))
 
     def interval(self, name):
         """Mean and 95 % interval over the seeds (:class:`trustlab.stats.Interval`)."""
