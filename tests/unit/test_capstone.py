@@ -232,3 +232,15 @@ def test_make_sweeps_help_starts_nothing():
     bad = subprocess.run([sys.executable, "-m", "trustlab.capstone.make_sweeps", "--workers", "x"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "workers" in bad.stderr
+
+
+@pytest.mark.slow
+def test_run_grid_gives_the_same_rows_with_one_or_two_worker_processes(monkeypatch):
+    # Each run is seeded and independent: the workers change the wall time, not the numbers.
+    shipped = compute_tradeoff(2.0, 10, 100.0, 0.5).point
+    monkeypatch.setattr(sweep, "grid_settings", lambda: [(2.0, 10, 100.0, 0.5), (0.0, 10, 0.3, 1.0)])
+    one = sweep.run_grid(0, 2, workers=1, progress=False)
+    two = sweep.run_grid(0, 2, workers=2, progress=False)
+    strip = [{k: v for k, v in r.items() if k != "seconds"} for r in one]
+    assert strip == [{k: v for k, v in r.items() if k != "seconds"} for r in two]
+    assert one[0]["accuracy"] == list(shipped.accuracy_seeds[:2])

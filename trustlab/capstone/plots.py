@@ -55,6 +55,16 @@ def _marker(a, x, y, xerr=None, yerr=None, *, live=False, label=None):
     a.errorbar([x], [y], xerr=xerr, yerr=yerr, capsize=3, zorder=5, label=label, **style)
 
 
+def _legend_below(fig, axes):
+    """One legend for the three panels, under them (it hides no point)."""
+    seen = {}
+    for a in axes:
+        for handle, label in zip(*a.get_legend_handles_labels()):
+            seen.setdefault(label, handle)
+    fig.legend(list(seen.values()), list(seen), loc="lower center", ncol=4, fontsize="small",
+               bbox_to_anchor=(0.5, 0.0))
+
+
 def plot_tradeoffs(result, ax=None):
     """Draw ``result`` (a :class:`~trustlab.capstone.frontier.TradeoffResult`) on three panels.
 
@@ -80,16 +90,16 @@ def plot_tradeoffs(result, ax=None):
     front = np.asarray(result.on_frontier, bool)
     if ax is None:
         with style_context():
-            fig = mpl.figure.Figure(figsize=(12.0, 4.1), dpi=STYLE["figure.dpi"])
+            fig = mpl.figure.Figure(figsize=(12.0, 4.9), dpi=STYLE["figure.dpi"])
             axes = fig.subplots(1, 3)
-            fig.subplots_adjust(left=0.06, right=0.99, bottom=0.15, top=0.87, wspace=0.3)
+            fig.subplots_adjust(left=0.06, right=0.99, bottom=0.27, top=0.92, wspace=0.3)
     else:
         axes = list(ax)
         fig = axes[0].figure
     a_priv, a_fair, a_attack = axes
     for a in (a_priv, a_fair):
         a.axhline(result.majority_accuracy, color=_RING, lw=0.8, ls="--", label="always ≤50K (majority)")
-    grey = dict(fmt="o", ms=3.5, color=_GREY, ecolor=_GREY, elinewidth=0.7, zorder=1)
+    grey = dict(fmt="o", ms=3.5, color=_GREY, ecolor=_GREY, elinewidth=0.6, alpha=0.7, zorder=1)
     a_priv.errorbar(eps_x, acc, yerr=acc_err, label="every setting (mean, 95 % interval)", **grey)
     a_fair.errorbar(gap, acc, xerr=gap_err, yerr=acc_err, label="every setting (mean, 95 % interval)", **grey)
     for a, x in ((a_priv, eps_x), (a_fair, gap)):
@@ -121,11 +131,9 @@ def plot_tradeoffs(result, ax=None):
         live_data = {"epsilon_x": lx, "accuracy": la[0], "tpr_gap": lg[0], "attack_auc": lauc[0]}
     _eps_axis(a_priv, cap, "client-level ε (δ = 1e-5)")
     a_priv.set(title="Utility vs privacy (lower ε: more private)", ylabel="test accuracy (fraction)")
-    a_priv.legend(fontsize="x-small", loc="lower right")
     a_fair.axvline(0, color=_RING, lw=0.8, ls=":")
     a_fair.set(title="Utility vs fairness (0: equal TPR)", xlabel="TPR gap, men − women (fraction)",
                ylabel="test accuracy (fraction)")
-    a_fair.legend(fontsize="x-small", loc="lower right")
 
     bounds = np.array([row_level_risk(r.noise_multiplier)[1:] for r in sigma_line]).reshape(-1, 2)
     if sigma_line:
@@ -141,7 +149,7 @@ def plot_tradeoffs(result, ax=None):
         _marker(a_attack, eps_x[i], auc[i])
     _eps_axis(a_attack, cap, "client-level ε (δ = 1e-5)")
     a_attack.set(title="Attack success vs privacy", ylabel="membership attack AUC", ylim=(0.45, 1.02))
-    a_attack.legend(fontsize="x-small", loc="center right")
+    _legend_below(fig, axes)
     data = {"epsilon_x": eps_x, "accuracy": acc, "accuracy_half": acc_err[0], "tpr_gap": gap,
             "tpr_gap_half": gap_err[0], "attack_auc": auc, "on_frontier": front, "index": i,
             "bound_sigma": np.array([r.noise_multiplier for r in sigma_line]), "bound_pld": bounds[:, 0],
