@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from trustlab.capstone import frontier, sweep, tradeoffs
-from trustlab.capstone.frontier import (TradeoffResult, abs_interval, compute_tradeoff, dominated_beyond_noise,
-                                        pareto_mask)
+from trustlab.capstone.frontier import (TradeoffResult, abs_interval, compare_points, compute_tradeoff,
+                                        dominated_beyond_noise, pareto_mask)
 from trustlab.capstone.sweep import tradeoff_sweep
 from trustlab.capstone.point import FIXED, GRID, TOLERANCE, TradeoffPoint, auc_standard_error, row_level_risk
 from trustlab.capstone.tradeoffs import run_tradeoff_point
@@ -154,6 +154,20 @@ def test_summary_counts_dominated_and_frontier_settings():
     word = "on the frontier" if r.on_frontier[r.index] else "dominated"
     count = n_front if word == "on the frontier" else len(r.rows) - n_front
     assert f"{word} ({count} of {len(r.rows)} settings are)" in r.summary()
+
+
+def test_compare_points_and_the_frontier_table_follow_the_intervals():
+    far = TradeoffPoint(1.0, 10, 100.0, 0.0, (0, 1, 2), (0.80, 0.81, 0.80), (0.2,) * 3, (0.3,) * 3, (0.5,) * 3, 12.3)
+    near = TradeoffPoint(2.0, 10, 100.0, 0.0, (0, 1, 2), (0.70, 0.71, 0.70), (0.2,) * 3, (0.3,) * 3, (0.5,) * 3, 5.4)
+    noisy = TradeoffPoint(4.0, 10, 100.0, 0.0, (0, 1, 2), (0.70, 0.90, 0.80), (0.2,) * 3, (0.3,) * 3, (0.5,) * 3, 2.5)
+    assert compare_points(far, near).endswith("(intervals separate: an effect)")
+    assert compare_points(far, noisy).endswith("(intervals overlap: no measurable difference at this size)")
+    with pytest.raises(TypeError, match="TradeoffPoint"):
+        compare_points(far, 0.8)
+    r = compute_tradeoff()
+    table = r.frontier_table()
+    assert len(table) == r.on_frontier.sum() and list(table.columns)[:4] == ["sigma", "clients", "alpha", "resample"]
+    assert table["epsilon"].is_monotonic_increasing and table["epsilon"].iloc[0] == round(min(p.epsilon for p in r.rows), 2)
 
 
 def test_shipped_sweep_covers_the_grid_with_five_seeds():
