@@ -141,8 +141,8 @@ EXPLORERS: list[ExplorerBench] = [
                   [("repetitions", [1, 50, 5]), ("defense", ["dp_sgd", "dedup", "none"])], RETRAIN),
     ExplorerBench("lm_bias", lambda: make_generation_bias_explorer(seed=0),
                   [("swap_ratio", [0.5, 1.0, 0.0]), ("mode", ["mean", "teacher", "expmean"])], RETRAIN),
-    # Notebook 40: 72 Flower runs are a shipped sweep; a move is a lookup, the frontier and a
-    # three-panel plot (issue 9: <= 1 s per update).
+    # Notebook 40: 60 settings x 5 seeded Flower runs are a shipped sweep; a move is a lookup, the
+    # frontier (once per sweep) and a three-panel plot (issue 9: <= 1 s per update).
     ExplorerBench("capstone", lambda: make_capstone_explorer(seed=0),
                   [("noise_multiplier", [4.0, 0.0, 8.0, 1.0]), ("num_clients", [10, 100]),
                    ("alpha", [0.3, 100.0]), ("group_resample", [1.0, 0.5, 0.0])], RETRAIN),

@@ -23,7 +23,7 @@ import numpy as np
 NAN, INF = math.nan, math.inf
 
 #: Areas whose every row must be GOOD in the test suite (phase 2 adds privacy.*, fairness, capstone).
-FINISHED = ("privacy.accounting", "attacks", "federated", "cache", "data", "gallery/app/widgets",
+FINISHED = ("privacy.accounting", "attacks", "federated", "capstone", "cache", "data", "gallery/app/widgets",
             "fairness.kg")
 
 
@@ -320,6 +320,74 @@ for _kw, _param in [({"lr": -1}, "lr"), ({"lr": NAN}, "lr"), ({"lr": INF}, "lr")
                     ({"proximal_mu": INF}, "proximal_mu"), ({"seed": -1}, "seed")]:
     row("federated", f"run_federated({', '.join(f'{k}={v!r}' for k, v in _kw.items())})", _param,
         lambda _kw=_kw: fa.run_federated(**{"num_clients": 4, "num_rounds": 1, **_kw}), timeout=10)
+
+# --- capstone -------------------------------------------------------------------------------------
+from trustlab.capstone import frontier as cf  # noqa: E402
+from trustlab.capstone import point as cp  # noqa: E402
+from trustlab.capstone import sweep as csw  # noqa: E402
+from trustlab.capstone import tradeoffs as ct  # noqa: E402
+from trustlab.capstone import widgets as cwi  # noqa: E402
+
+for _kw, _param in [({"seed": 1.7}, "seed"), ({"seed": True}, "seed"), ({"seed": "0"}, "seed"),
+                    ({"seed": 1}, "seed"), ({"n_seeds": 0}, "n_seeds"), ({"n_seeds": 3}, "n_seeds"),
+                    ({"noise_multiplier": 3.0}, "noise_multiplier"), ({"noise_multiplier": NAN}, "noise_multiplier"),
+                    ({"num_clients": 2.5}, "num_clients"), ({"num_clients": 30}, "num_clients"),
+                    ({"alpha": INF}, "alpha"), ({"group_resample": 2}, "group_resample")]:
+    row("capstone", f"compute_tradeoff({', '.join(f'{k}={v!r}' for k, v in _kw.items())})", _param,
+        lambda _kw=_kw: cf.compute_tradeoff(**_kw), timeout=10)
+row("capstone", "tradeoff_sweep(seed=True)", "seed", lambda: csw.tradeoff_sweep(seed=True), timeout=10)
+row("capstone", "tradeoff_sweep(seed=None)", "seed", lambda: csw.tradeoff_sweep(seed=None), timeout=10)
+row("capstone", "tradeoff_sweep(compute='no')", "compute", lambda: csw.tradeoff_sweep(compute="no"), timeout=10)
+row("capstone", "tradeoff_view(noise_multiplier=-1)", "noise_multiplier", lambda: cf.tradeoff_view(-1.0), timeout=10)
+row("capstone", "tradeoff_view(live='x')", "live", lambda: cf.tradeoff_view(live="x"), timeout=10)
+row("capstone", "run_tradeoff_point(n_seeds=0)", "n_seeds", lambda: ct.run_tradeoff_point(n_seeds=0), timeout=10)
+row("capstone", "run_tradeoff_point(seed=-1)", "seed", lambda: ct.run_tradeoff_point(seed=-1), timeout=10)
+row("capstone", "run_tradeoff_point(num_clients=1)", "num_clients", lambda: ct.run_tradeoff_point(num_clients=1), timeout=10)
+row("capstone", "run_tradeoff_point(progress=5)", "progress", lambda: ct.run_tradeoff_point(progress=5), timeout=10)
+row("capstone", "compute_tradeoff_now(noise_multiplier=inf)", "noise_multiplier",
+    lambda: cf.compute_tradeoff_now(INF), timeout=10)
+row("capstone", "run_grid(workers=0)", "workers", lambda: csw.run_grid(workers=0), timeout=10)
+row("capstone", "run_grid(progress='yes')", "progress", lambda: csw.run_grid(progress="yes"), timeout=10)
+row("capstone", "run_grid(n_seeds=0)", "n_seeds", lambda: csw.run_grid(n_seeds=0), timeout=10)
+row("capstone", "check_rows(rows={})", "rows", lambda: csw.check_rows({}))
+row("capstone", "sweep_params(seed=-1)", "seed", lambda: csw.sweep_params(seed=-1))
+row("capstone", "pareto_mask(length mismatch)", "epsilon", lambda: cf.pareto_mask([0.8, 0.7], [1.0], [0.1, 0.1]))
+row("capstone", "pareto_mask(NaN accuracy)", "accuracy", lambda: cf.pareto_mask([NAN, 0.7], [1.0, 1.0], [0.1, 0.1]))
+row("capstone", "pareto_mask(empty)", "accuracy", lambda: cf.pareto_mask([], [], []))
+row("capstone", "pareto_mask(2-d)", "accuracy", lambda: cf.pareto_mask([[0.8, 0.7]], [[1.0, 1.0]], [[0.1, 0.1]]))
+row("capstone", "pareto_mask(strings)", "accuracy", lambda: cf.pareto_mask(["a"], [1.0], [0.1]))
+row("capstone", "pareto_mask(epsilon=-1)", "epsilon", lambda: cf.pareto_mask([0.8], [-1.0], [0.1]))
+row("capstone", "dominated_beyond_noise(one seed)", "seeds", lambda: cf.dominated_beyond_noise([[0.8]], [1.0], [[0.1]]))
+row("capstone", "dominated_beyond_noise(shapes differ)", "gap",
+    lambda: cf.dominated_beyond_noise([[0.8, 0.8]], [1.0], [[0.1, 0.1, 0.1]]))
+row("capstone", "dominated_beyond_noise(epsilon=nan)", "epsilon",
+    lambda: cf.dominated_beyond_noise([[0.8, 0.8]], [NAN], [[0.1, 0.1]]))
+row("capstone", "compare_points(a='x')", "a and b", lambda: cf.compare_points("x", "y"))
+row("capstone", "compare_points(name='acc')", "name",
+    lambda: cf.compare_points(*cf.compute_tradeoff().rows[:2], name="acc"), timeout=10)
+row("capstone", "abs_interval(low='a')", "low", lambda: cf.abs_interval("a", 1.0))
+row("capstone", "row_level_risk(noise_multiplier=nan)", "noise_multiplier", lambda: cp.row_level_risk(NAN))
+row("capstone", "row_level_risk(noise_multiplier=[1])", "noise_multiplier", lambda: cp.row_level_risk([1.0]))
+row("capstone", "row_level_risk(num_rounds=2.5)", "num_rounds", lambda: cp.row_level_risk(1.0, 2.5))
+row("capstone", "row_level_risk(delta=0)", "delta", lambda: cp.row_level_risk(1.0, 5, 0.0))
+row("capstone", "auc_standard_error(auc=nan)", "auc", lambda: cp.auc_standard_error(NAN, 10, 10))
+row("capstone", "auc_standard_error(n_pos=0)", "n_pos", lambda: cp.auc_standard_error(0.5, 0, 10))
+row("capstone", "seeds_of(seed=1.5)", "seed", lambda: cp.seeds_of(1.5))
+row("capstone", "seeds_of(n_seeds=True)", "n_seeds", lambda: cp.seeds_of(0, True))
+row("capstone", "check_setting(alpha=0)", "alpha", lambda: cp.check_setting(1.0, 10, 0.0, 0.0))
+row("capstone", "describe_setting(setting=5)", "setting", lambda: cp.describe_setting(5))
+row("capstone", "measure_run(setting=(1.0, 10))", "setting", lambda: ct.measure_run((1.0, 10), 0), timeout=10)
+row("capstone", "measure_run(seed=-1)", "seed", lambda: ct.measure_run((1.0, 10, 100.0, 0.0), -1), timeout=10)
+row("capstone", "point_from_runs(runs of the wrong length)", "runs",
+    lambda: ct.point_from_runs((1.0, 10, 100.0, 0.0), (0, 1), [{}]))
+row("capstone", "client_epsilon(noise_multiplier=-1)", "noise_multiplier", lambda: ct.client_epsilon(-1.0))
+row("capstone", "TradeoffPoint.values(name='acc')", "name",
+    lambda: cp.TradeoffPoint(1.0, 10, 100.0, 0.0, (0,), (0.8,), (0.2,), (0.3,), (0.5,), 1.0).values("acc"))
+row("capstone", "TradeoffPoint.matches(other='x')", "other",
+    lambda: cp.TradeoffPoint(1.0, 10, 100.0, 0.0, (0,), (0.8,), (0.2,), (0.3,), (0.5,), 1.0).matches("x"))
+row("capstone", "make_capstone_explorer(seed=0.5)", "seed", lambda: cwi.make_capstone_explorer(seed=0.5), timeout=15)
+row("capstone", "make_capstone_explorer(preset bad value)", "noise_multiplier",
+    lambda: cwi.make_capstone_explorer(preset={"noise_multiplier": 5.0}), timeout=15)
 
 # --- cache --------------------------------------------------------------------------------------
 from trustlab import cache as tc  # noqa: E402

@@ -1,16 +1,23 @@
-"""The capstone: resampling by sex, its path through Flower's clients, the sweep and its frontier."""
+"""The capstone: resampling by sex, the sweep (five seeds per setting), its noise-aware frontier,
+the row-level attack bound, and reading the shipped sweep without ever training by accident."""
 
+import json
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
-from trustlab.capstone import tradeoffs
-from trustlab.capstone.frontier import compute_tradeoff, pareto_mask
-from trustlab.capstone.tradeoffs import (GRID, attack_auc_bound, auc_standard_error,
-                                         run_tradeoff_point, tradeoff_sweep)
+from trustlab.capstone import frontier, sweep, tradeoffs
+from trustlab.capstone.frontier import (TradeoffResult, abs_interval, compare_points, compute_tradeoff,
+                                        dominated_beyond_noise, pareto_mask)
+from trustlab.capstone.sweep import tradeoff_sweep
+from trustlab.capstone.point import FIXED, GRID, TOLERANCE, TradeoffPoint, auc_standard_error, row_level_risk
+from trustlab.capstone.tradeoffs import run_tradeoff_point
 from trustlab.fairness.groups.sampling import reweighing_weights, uniform_resample
 from trustlab.federated import task
+from trustlab.stats import mean_ci, separated
 
 
 def test_reweighing_makes_label_independent_of_group():
@@ -56,22 +63,31 @@ def test_client_data_resamples_locally_and_only_for_adult():
         task.client_data(0, 10, dataset="adult", group_resample=-0.1)
 
 
-def test_attack_auc_bound_and_standard_error():
-    assert attack_auc_bound(math.inf) == 1.0
-    assert attack_auc_bound(0.0, 0.0) == pytest.approx(0.5, abs=1e-9)
-    bounds = [attack_auc_bound(e) for e in (0.5, 1.0, 2.0, 4.0, 8.0)]
-    assert all(a < b for a, b in zip(bounds, bounds[1:])) and bounds[-1] < 1.0
-    # The bound is tight: randomized response with P(truth) = e^ε/(1+e^ε) is ε-DP, and the
-    # attack "member if the released bit is 1" reaches it (measured on simulated releases).
-    from sklearn.metrics import roc_auc_score
+def test_row_level_bound_is_the_group_of_two():
+    # Issue 15: one row's owner is *replaced*, not removed: client-level DP seen from a row is
+    # add/remove of a group of two, i.e. the Gaussian mechanism at σ/2 (sample rate 1).
+    from trustlab.privacy.risk import attack_auc_bound, compute_risk
 
-    eps, n = 1.0, 200_000
-    p = math.exp(eps) / (1 + math.exp(eps))
-    rng = np.random.default_rng(0)
-    is_member = rng.random(n) < 0.5
-    released = np.where(rng.random(n) < p, is_member, ~is_member)
-    assert roc_auc_score(is_member, released) == pytest.approx(attack_auc_bound(eps, 0.0), abs=0.004)
+    steps = FIXED["num_rounds"]
+    for sigma in (2.0, 4.0, 8.0):
+        eps, auc, pair = row_level_risk(sigma)
+        assert auc == attack_auc_bound(noise_multiplier=sigma, sample_rate=1.0, steps=steps, group_size=2)
+        r = compute_risk(sigma, 1.0, steps, steps=steps, group_size=2)
+        assert (eps, pair) == (r.epsilon, r.auc_epsilon_delta)
+        half = attack_auc_bound(noise_multiplier=sigma / 2, sample_rate=1.0, steps=steps)
+        assert auc == pytest.approx(half, abs=2e-3)  # group of 2 at σ == one record at σ/2
+        assert auc > attack_auc_bound(noise_multiplier=sigma, sample_rate=1.0, steps=steps)  # looser
+    eps8, auc8, pair8 = row_level_risk(8.0)
+    assert round(eps8, 1) == 2.3 and round(auc8, 3) == 0.654 and round(pair8, 3) == 0.905
+    assert row_level_risk(0.0) == (math.inf, 1.0, 1.0)
+    point = compute_tradeoff(8.0, 100, 100.0, 0.0).point
+    assert point.attack_auc_bound == auc8 and point.row_level == (eps8, auc8, pair8)
+
+
+def test_auc_standard_error():
     assert auc_standard_error(0.5, 2000, 2000) == pytest.approx(math.sqrt(1 / 12 * (1 / 2000 + 1 / 2000)), rel=0.01)
+    with pytest.raises(ValueError, match="auc"):
+        auc_standard_error(1.5, 10, 10)
 
 
 def test_pareto_mask_against_brute_force():
@@ -84,40 +100,161 @@ def test_pareto_mask_against_brute_force():
         assert mask[i] == (not dominated)
 
 
-def test_shipped_sweep_covers_the_grid_and_reads_instantly():
+def _abs_iv(iv):
+    lo, hi = abs_interval(iv.low, iv.high)
+    return float(lo), float(hi)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_dominated_beyond_noise_against_brute_force(seed):
+    # The definition, written out with trustlab.stats for every pair of settings.
+    rng = np.random.default_rng(seed)
+    n, k = 30, 5
+    acc = rng.normal(0.8, 0.02, size=(n, 1)) + rng.normal(0, 0.01, size=(n, k))
+    gap = rng.normal(0.05, 0.08, size=(n, 1)) + rng.normal(0, 0.02, size=(n, k))
+    eps = rng.choice([1.0, 2.5, 5.0, math.inf], size=n)
+    mask = dominated_beyond_noise(acc, eps, gap)
+    for i in range(n):
+        ai, gi = mean_ci(acc[i]), mean_ci(gap[i])
+        dominated = False
+        for j in range(n):
+            aj, gj = mean_ci(acc[j]), mean_ci(gap[j])
+            at_least = aj.mean >= ai.mean and eps[j] <= eps[i] and abs(gj.mean) <= abs(gi.mean)
+            beyond = ((separated(aj, ai) and aj.mean > ai.mean) or eps[j] < eps[i]
+                      or _abs_iv(gj)[1] < _abs_iv(gi)[0])
+            dominated |= at_least and beyond
+        assert mask[i] == dominated, i
+    assert 0 < mask.sum() < n
+
+
+def test_noise_keeps_close_settings_on_the_frontier():
+    # Three settings, same ε: the second is far below, the third within noise of the first.
+    acc = [[0.80, 0.81, 0.80], [0.70, 0.71, 0.70], [0.805, 0.79, 0.81]]
+    gap = [[0.1, 0.11, 0.1]] * 3
+    assert dominated_beyond_noise(acc, [1.0] * 3, gap).tolist() == [False, True, False]
+    # Point values alone would call the third dominated (0.8017 < 0.8033 on the mean).
+    means = np.mean(acc, axis=1)
+    assert pareto_mask(means, [1.0] * 3, [0.1] * 3).tolist() == [True, False, False]
+
+
+def _point(acc, sigma=1.0):
+    return TradeoffPoint(sigma, 10, 100.0, 0.0, (0, 1), (acc, acc), (0.2, 0.2), (0.3, 0.3), (0.5, 0.5), 12.3)
+
+
+def test_summary_counts_dominated_and_frontier_settings():
+    # Issue 15: "dominated (15 of 72 settings are)" printed the frontier's count.
+    rows = (_point(0.8), _point(0.7, 2.0), _point(0.6, 4.0), _point(0.5, 8.0))
+    on = np.array([True, False, False, True])
+    dominated = TradeoffResult(rows, rows[1].setting(), rows[1], on, 0.75).summary()
+    assert dominated.endswith("dominated (2 of 4 settings are)")
+    front = TradeoffResult(rows, rows[0].setting(), rows[0], on, 0.75).summary()
+    assert front.endswith("on the frontier (2 of 4 settings are)")
+    r = compute_tradeoff(1.0, 100, 100.0, 0.0)
+    n_front = int(r.on_frontier.sum())
+    word = "on the frontier" if r.on_frontier[r.index] else "dominated"
+    count = n_front if word == "on the frontier" else len(r.rows) - n_front
+    assert f"{word} ({count} of {len(r.rows)} settings are)" in r.summary()
+
+
+def test_compare_points_and_the_frontier_table_follow_the_intervals():
+    far = TradeoffPoint(1.0, 10, 100.0, 0.0, (0, 1, 2), (0.80, 0.81, 0.80), (0.2,) * 3, (0.3,) * 3, (0.5,) * 3, 12.3)
+    near = TradeoffPoint(2.0, 10, 100.0, 0.0, (0, 1, 2), (0.70, 0.71, 0.70), (0.2,) * 3, (0.3,) * 3, (0.5,) * 3, 5.4)
+    noisy = TradeoffPoint(4.0, 10, 100.0, 0.0, (0, 1, 2), (0.70, 0.90, 0.80), (0.2,) * 3, (0.3,) * 3, (0.5,) * 3, 2.5)
+    assert compare_points(far, near).endswith("(intervals separate: an effect)")
+    assert compare_points(far, noisy).endswith("(intervals overlap: no measurable difference at this size)")
+    with pytest.raises(TypeError, match="TradeoffPoint"):
+        compare_points(far, 0.8)
+    r = compute_tradeoff()
+    table = r.frontier_table()
+    assert len(table) == r.on_frontier.sum() and list(table.columns)[:4] == ["sigma", "clients", "alpha", "resample"]
+    assert table["epsilon"].is_monotonic_increasing and table["epsilon"].iloc[0] == round(min(p.epsilon for p in r.rows), 2)
+
+
+def test_shipped_sweep_covers_the_grid_with_five_seeds():
     rows = tradeoff_sweep()
     n = math.prod(len(v) for v in GRID.values())
     assert len(rows) == n and len({r.setting() for r in rows}) == n
     for r in rows:
+        assert r.seeds == (0, 1, 2, 3, 4) and len(r.accuracy_seeds) == 5
         assert 0.5 < r.accuracy < 1 and 0.4 < r.attack_auc < 1
         assert (r.noise_multiplier == 0) == math.isinf(r.epsilon)
-        assert r.attack_auc <= r.attack_auc_bound + 4 * r.attack_auc_se
-    # more noise spends less ε
-    eps = sorted({r.epsilon for r in rows}, reverse=True)
-    assert len(eps) == len(GRID["noise_multiplier"])
+        # every seed's measured attack stays below what DP allows against one row (issue 19)
+        for auc, se in zip(r.attack_auc_seeds, r.attack_auc_se):
+            assert auc - 2 * se <= r.attack_auc_bound
+    assert len({r.epsilon for r in rows}) == len(GRID["noise_multiplier"])
+    assert 1 <= compute_tradeoff().on_frontier.sum() < n
 
 
-def test_shipped_point_equals_a_live_run():
-    # The cache holds real runs: one setting recomputed live gives the same numbers.
-    setting = dict(noise_multiplier=2.0, num_clients=10, alpha=100.0, group_resample=0.5)
-    live = run_tradeoff_point(**setting, seed=0)
-    shipped = compute_tradeoff(**setting).point
-    for key in ("accuracy", "tpr_gap", "attack_auc", "epsilon"):
-        assert getattr(shipped, key) == pytest.approx(live[key], abs=1e-9), key
+def test_shipped_setting_equals_a_live_retraining():
+    # The sweep holds real Flower runs: one setting (a cheap one) retrained live with the same
+    # five seeds gives the same numbers, seed by seed, within the sweep's stated tolerance
+    # (bitwise on the CPU that wrote it). A stale sweep fails here.
+    setting = (2.0, 10, 100.0, 0.5)
+    live = run_tradeoff_point(*setting)
+    shipped = compute_tradeoff(*setting).point
+    assert shipped.matches(live) and live.seeds == shipped.seeds == (0, 1, 2, 3, 4)
+    moved = TradeoffPoint(*shipped.setting(), shipped.seeds, tuple(a + 2 * TOLERANCE for a in shipped.accuracy_seeds),
+                          shipped.tpr_female_seeds, shipped.tpr_male_seeds, shipped.attack_auc_seeds, shipped.epsilon)
+    assert not shipped.matches(moved)  # the check can fail
 
 
-def test_compute_tradeoff_rejects_settings_off_the_grid():
+def test_reading_never_trains_and_bad_arguments_are_refused(monkeypatch):
+    monkeypatch.setattr(sweep, "run_grid", lambda *a, **k: pytest.fail("a read started a sweep"))
+    monkeypatch.setattr(tradeoffs, "measure_run", lambda *a, **k: pytest.fail("a read trained"))
+    with pytest.raises(TypeError, match="seed"):
+        compute_tradeoff(seed=1.7)
+    with pytest.raises(TypeError, match="seed"):
+        tradeoff_sweep(seed=True)
+    with pytest.raises(TypeError, match="compute"):
+        tradeoff_sweep(compute="no")
+    with pytest.raises(ValueError, match=r"seed=1.*compute=True"):
+        compute_tradeoff(seed=1)  # not shipped, not cached here: says how, trains nothing
     with pytest.raises(ValueError, match="noise_multiplier"):
         compute_tradeoff(noise_multiplier=3.0)
     with pytest.raises(ValueError, match="num_clients"):
         compute_tradeoff(num_clients=1)
     with pytest.raises(ValueError, match="group_resample"):
         compute_tradeoff(group_resample=2.0)
+    with pytest.raises(ValueError, match="n_seeds"):
+        run_tradeoff_point(n_seeds=0)
 
 
-def test_frontier_is_nonempty_and_the_summary_says_where_a_point_stands():
-    r = compute_tradeoff(1.0, 100, 100.0, 0.0)
-    assert 1 <= r.on_frontier.sum() < len(r.rows)
-    assert ("on the frontier" in r.summary()) == bool(r.on_frontier[r.index])
-    assert f"of {len(r.rows)} settings" in r.summary()
-    assert tradeoffs.SHIPPED.joinpath("tradeoffs.json").exists()
+@pytest.mark.parametrize("damage", ["missing", "truncated", "wrong content"])
+def test_a_missing_or_damaged_shipped_sweep_raises_naming_the_file(tmp_path, monkeypatch, damage):
+    good = json.loads((sweep.SHIPPED / "tradeoffs.json").read_text())
+    monkeypatch.setattr(sweep, "SHIPPED", tmp_path)
+    monkeypatch.setattr(sweep, "run_grid", lambda *a, **k: pytest.fail("started a sweep"))
+    sweep._sweep.cache_clear()
+    path = tmp_path / "tradeoffs.json"
+    if damage == "truncated":
+        path.write_text(json.dumps(good)[:500])
+    elif damage == "wrong content":
+        good["value"][3]["accuracy"] = [2.0] * 5
+        path.write_text(json.dumps(good))
+    try:
+        with pytest.raises((OSError, ValueError), match=r"tradeoffs\.json.*make sweeps|make sweeps.*tradeoffs\.json"):
+            tradeoff_sweep()
+    finally:
+        sweep._sweep.cache_clear()
+        frontier._frontier.cache_clear()
+
+
+def test_make_sweeps_help_starts_nothing():
+    out = subprocess.run([sys.executable, "-m", "trustlab.capstone.make_sweeps", "--help"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and "--workers" in out.stdout
+    bad = subprocess.run([sys.executable, "-m", "trustlab.capstone.make_sweeps", "--workers", "x"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "workers" in bad.stderr
+
+
+@pytest.mark.slow
+def test_run_grid_gives_the_same_rows_with_one_or_two_worker_processes(monkeypatch):
+    # Each run is seeded and independent: the workers change the wall time, not the numbers.
+    shipped = compute_tradeoff(2.0, 10, 100.0, 0.5).point
+    monkeypatch.setattr(sweep, "grid_settings", lambda: [(2.0, 10, 100.0, 0.5), (0.0, 10, 0.3, 1.0)])
+    one = sweep.run_grid(0, 2, workers=1, progress=False)
+    two = sweep.run_grid(0, 2, workers=2, progress=False)
+    strip = [{k: v for k, v in r.items() if k != "seconds"} for r in one]
+    assert strip == [{k: v for k, v in r.items() if k != "seconds"} for r in two]
+    assert one[0]["accuracy"] == list(shipped.accuracy_seeds[:2])

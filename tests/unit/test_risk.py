@@ -169,14 +169,16 @@ def test_bound_is_never_below_the_measured_attacks_on_the_shipped_shadow_sweep(a
 
 def test_capstone_attack_auc_is_below_the_row_level_bound():
     # Client-level DP-FedAvg seen from one row: replace-one-client, group_size=2 (issue 15).
-    from trustlab.capstone.tradeoffs import FIXED, tradeoff_sweep
+    from trustlab.capstone import GRID, tradeoff_sweep
+    from trustlab.capstone.tradeoffs import FIXED
 
     rows = [r for r in tradeoff_sweep() if r.noise_multiplier > 0]
-    assert len(rows) == 60
+    assert len(rows) == len(tradeoff_sweep()) // len(GRID["noise_multiplier"]) * (len(GRID["noise_multiplier"]) - 1)
     for r in rows:
         bound = attack_auc_bound(noise_multiplier=r.noise_multiplier, sample_rate=1.0,
                                  steps=FIXED["num_rounds"], group_size=2)
-        assert r.attack_auc - 2 * r.attack_auc_se <= bound
+        for auc, se in zip(r.attack_auc_seeds, r.attack_auc_se):  # every seed's attack
+            assert auc - 2 * se <= bound
 
 
 def test_huge_epsilon_gives_finite_bounds_not_nan():

@@ -18,7 +18,7 @@ import os
 os.environ.setdefault("FLWR_TELEMETRY_ENABLED", "0")
 os.environ.setdefault("FLWR_DISABLE_UPDATE_CHECK", "1")
 
-from flwr.app import ArrayRecord, Context, Message, MetricRecord, RecordDict  # noqa: E402
+from flwr.app import Array, ArrayRecord, Context, Message, MetricRecord, RecordDict  # noqa: E402
 from flwr.clientapp import ClientApp  # noqa: E402
 from flwr.clientapp.mod import fixedclipping_mod  # noqa: E402
 
@@ -45,11 +45,15 @@ def client_config(message: Message, context: Context) -> dict:
     }
 
 
-def _load(message, context):
-    cfg = client_config(message, context)
-    X, y = task.client_data(cfg["partition_id"], cfg["num_partitions"], dataset=cfg["dataset"],
+def _data(cfg):
+    return task.client_data(cfg["partition_id"], cfg["num_partitions"], dataset=cfg["dataset"],
                             partitioning=cfg["partitioning"], alpha=cfg["alpha"], seed=cfg["seed"],
                             group_resample=cfg["group_resample"])
+
+
+def _load(message, context):
+    cfg = client_config(message, context)
+    X, y = _data(cfg)
     model = task.build_model(cfg["dataset"], seed=cfg["seed"])
     model.load_state_dict(message.content["arrays"].to_torch_state_dict())
     return cfg, model, X, y
@@ -68,16 +72,28 @@ def clip_if_requested_mod(msg: Message, ctxt: Context, call_next) -> Message:
 
 @app.train(mods=[clip_if_requested_mod])
 def train(msg: Message, context: Context) -> Message:
-    """Train the received global model on the local data; reply with its weights and size."""
-    cfg, model, X, y = _load(msg, context)
+    """Train the received global model on the local data; reply with its weights and size.
+
+    With ``local-trainer = "numpy"`` in the config the same SGD runs on the arrays in float64
+    (:func:`trustlab.federated.task.local_train_arrays`), without building a torch model.
+    """
+    cfg = client_config(msg, context)
     c = cfg["config"]
-    server_round = int(c["server-round"])
-    loss = task.local_train(model, X, y, epochs=int(c["local-epochs"]), lr=float(c["lr"]),
-                            batch_size=int(c["batch-size"]), proximal_mu=float(c.get("proximal-mu", 0.0)),
-                            seed=task.local_seed(cfg["seed"], server_round, cfg["partition_id"]))
+    settings = dict(epochs=int(c["local-epochs"]), lr=float(c["lr"]), batch_size=int(c["batch-size"]),
+                    proximal_mu=float(c.get("proximal-mu", 0.0)),
+                    seed=task.local_seed(cfg["seed"], int(c["server-round"]), cfg["partition_id"]))
+    if c.get("local-trainer", "torch") == "numpy":
+        X, y = _data(cfg)
+        received = msg.content["arrays"]
+        weights, loss = task.local_train_arrays(received.to_numpy_ndarrays(), X, y, **settings)
+        arrays = ArrayRecord({k: Array(w) for k, w in zip(received.keys(), weights)})
+    else:
+        cfg, model, X, y = _load(msg, context)
+        loss = task.local_train(model, X, y, **settings)
+        arrays = ArrayRecord(model.state_dict())
     metrics = MetricRecord({"train-loss": float(loss), "num-examples": len(y), "unit-weight": 1,
                             "raw-bytes": int(X.nbytes + y.nbytes)})
-    return Message(RecordDict({"arrays": ArrayRecord(model.state_dict()), "metrics": metrics}), reply_to=msg)
+    return Message(RecordDict({"arrays": arrays, "metrics": metrics}), reply_to=msg)
 
 
 @app.evaluate()

@@ -47,6 +47,9 @@ DEFAULT_CONFIG = {
     "strategy": "fedavg", "proximal-mu": 0.1, "dataset": "digits", "partitioning": "dirichlet",
     "alpha": 0.5, "seed": 0, "min-nodes": 2, "dp": "none", "noise-multiplier": 1.0,
     "clipping-norm": 1.0, "group-resample": 0.0, "result-path": "",
+    # 0: no client evaluates (the global model is still evaluated centrally every round);
+    # "numpy": clients run task.local_train_arrays (float64) instead of the torch module.
+    "fraction-evaluate": 1.0, "local-trainer": "torch",
 }
 _CLIENT_KEYS = ("local-epochs", "lr", "batch-size", "dataset", "partitioning", "alpha", "seed",
                 "group-resample")
@@ -77,7 +80,9 @@ class SeededFedAvg(FedAvg):
         return self._construct_messages(record, [n for n in nodes if n in chosen], MessageType.TRAIN)
 
     def configure_evaluate(self, server_round, arrays, config, grid):
-        # Every client evaluates the global model: the per-client spread is the point.
+        # Every client evaluates the global model (the per-client spread is the point), or none.
+        if self.fraction_evaluate == 0.0:
+            return []
         config["server-round"] = server_round
         record = RecordDict({self.arrayrecord_key: arrays, self.configrecord_key: config})
         return self._construct_messages(record, self._nodes(grid), MessageType.EVALUATE)
@@ -115,6 +120,7 @@ def build_strategy(config, num_clients):
     seed = int(config["seed"])
     dp = config["dp"]
     common = dict(fraction_train=float(config["fraction-train"]), min_train_nodes=1, min_evaluate_nodes=1,
+                  fraction_evaluate=float(config["fraction-evaluate"]),
                   min_available_nodes=1, seed=seed,
                   # DP noise σC/m matches the sensitivity of a *uniform* average of clipped updates.
                   weighted_by_key="unit-weight" if dp != "none" else "num-examples")
@@ -229,10 +235,12 @@ def server_main(grid: Grid, context: Context, overrides=None) -> dict:
         return MetricRecord({"accuracy": acc, "loss": loss})
 
     recording = RecordingGrid(grid, partition_of)
+    # Sent only when not the default, so default runs send the same bytes as before.
+    keys = _CLIENT_KEYS + (("local-trainer",) if cfg["local-trainer"] != "torch" else ())
     result = strategy.start(grid=recording, initial_arrays=ArrayRecord(model.state_dict()),
                             num_rounds=int(cfg["num-server-rounds"]),
-                            train_config=ConfigRecord({k: cfg[k] for k in _CLIENT_KEYS}),
-                            evaluate_config=ConfigRecord({k: cfg[k] for k in _CLIENT_KEYS}),
+                            train_config=ConfigRecord({k: cfg[k] for k in keys}),
+                            evaluate_config=ConfigRecord({k: cfg[k] for k in keys}),
                             evaluate_fn=central_evaluate)
     history = {
         "config": {k: v for k, v in cfg.items()},
