@@ -52,7 +52,7 @@ def test_mechanism_explorer_follows_its_controls():
     assert ex.result.max_loss > 0.5 and ex.result.tail_probability < 1e-5
     assert ex.plot_data["epsilon"] == 0.5 and len(ex.plot_data["loss"]) == len(ex.plot_data["y"])
     ex.delta.value = 1e-3
-    assert ex.result.delta == pytest.approx(1e-3) and "exact delta" in ex.summary.value
+    assert ex.result.delta == pytest.approx(1e-3) and "delta=E[(1-e^(epsilon-loss))+]" in ex.summary.value
 
 
 def test_mechanism_explorer_shows_the_classic_gaussian_limit_instead_of_clamping():
