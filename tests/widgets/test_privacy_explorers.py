@@ -69,7 +69,7 @@ def test_epsilon_planner_both_directions_and_prv_on_demand():
     r = planner.result
     assert r.epsilon == epsilon(1.0, 0.01, 1000, 1e-5) and r.prv_epsilon is None
     assert r.risk.tpr_at == compute_risk(1.0, 0.01, steps=1000).tpr_at  # the risk readout
-    assert "attack TPR at 1% FPR <= 0.029" in planner.summary.value
+    assert "attack TPR at 1% FPR &lt;= 0.029" in planner.summary.value
     planner.epochs.value = 20
     assert planner.result.steps == 2000 and planner.result.epsilon == epsilon(1.0, 0.01, 2000, 1e-5)
     planner.noise_multiplier.value = 2.0

@@ -1,21 +1,17 @@
 """Precomputed DP-SGD runs on digits, with seeds, so explorers and curves answer instantly (Abadi et al., 2016).
 
-Two sweeps, each computed once by ``scripts/make_sweeps.py`` with the batched DP-SGD path
+Two sweeps, computed once by ``scripts/make_sweeps.py`` with the batched DP-SGD path
 (:func:`trustlab.privacy.dpsgd_run.train_dp_many`: seed s trains the model Opacus'
-``train_dp(seed=s)`` trains, all seeds as one computation) and shipped in
-``trustlab/privacy/sweeps/``; :mod:`trustlab.cache` finds them by a key made of the grid, the
-fixed settings and the trustlab version. A missing or damaged shipped file raises naming it;
-another grid is trained once (minutes) and kept in the user cache.
+``train_dp(seed=s)`` trains) and shipped in ``trustlab/privacy/sweeps/``, found by
+:mod:`trustlab.cache` by a key of the grid, the fixed settings and the version (a missing or
+damaged shipped file raises naming it; another grid is trained once into the user cache):
 
 - ``dpsgd_grid``: test accuracy of :data:`SEEDS` (per seed, DP and the non-private twin), ε
-  (RDP and PRV) and training time for every (noise multiplier, clipping norm, batch size,
-  epochs) of :data:`GRID`; :func:`compute_dpsgd_point` computes one point (the explorer's
-  "compute this setting now" button and the freshness test call it too);
+  (RDP, PRV) and time for every point of :data:`GRID`; :func:`compute_dpsgd_point` is one point;
 - ``dpsgd_privacy_utility``: test accuracy at target ε values for a naive and two tuned recipes
   (:data:`RECIPES`), one record per seed (:data:`UTILITY_SEEDS`).
 
-Every run uses the digits split of seed 0, so the spread over seeds is the training's
-(initialisation, Poisson batches, noise), not the split's.
+Every run uses the digits split of seed 0: the spread over seeds is the training's alone.
 """
 
 from __future__ import annotations
@@ -100,10 +96,8 @@ class DPSGDPoint:
         """The 95 % interval of the mean test accuracy (:class:`trustlab.stats.Interval`)."""
         return mean_ci(self.test_accuracies)
 
-    @property
-    def slowdown(self) -> float:
-        """DP training CPU time over the non-private one (1 means DP costs no time)."""
-        return self.cpu_seconds / self.plain_cpu_seconds
+    slowdown = property(lambda self: self.cpu_seconds / self.plain_cpu_seconds,
+                        doc="DP training CPU time over the non-private one (1 means DP costs no time).")
 
     def summary(self) -> str:
         """One rounded line (times are left out: they depend on the machine that made the sweep)."""
@@ -171,10 +165,8 @@ def _check_grid(grid) -> dict:
         if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple)) or not values:
             raise ValueError(f"grid[{name!r}] must be a non-empty list, got {values!r:.60}")
         for v in values:
-            if name in ("batch_size", "epochs"):
-                check_int(f"grid[{name!r}] values", v, 1, 100_000 if name == "batch_size" else 1000)
-            else:
-                check_number(f"grid[{name!r}] values", v, 0, None, low_open=True)
+            (check_int(f"grid[{name!r}] values", v, 1, 100_000) if name in ("batch_size", "epochs")
+             else check_number(f"grid[{name!r}] values", v, 0, None, low_open=True))
         if len(set(values)) != len(values):
             raise ValueError(f"grid[{name!r}] values must be distinct, got {list(values)}")
     return {k: list(v) for k, v in grid.items()}

@@ -88,7 +88,7 @@ def make_epsilon_planner_explorer(*, preset=None) -> Explorer:
     >>> planner = make_epsilon_planner_explorer()
     >>> planner.mode.value = "noise_multiplier"
     >>> round(planner.result.noise_multiplier, 3), round(planner.result.risk.tpr_at[0.01], 3)
-    (0.865, 0.048)
+    (0.865, 0.038)
     """
     controls = {
         "mode": widgets.ToggleButtons(options=[("σ → ε", "epsilon"), ("target ε → σ", "noise_multiplier")],

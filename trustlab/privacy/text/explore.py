@@ -93,8 +93,8 @@ def compute_text_rewriting(epsilon=60, sentence="Remind me to call my doctor in 
     dist = substitution_distribution(word, epsilon, n_draws, seed=rng)
     all_d = np.linalg.norm(wv.vectors.astype(np.float64) - wv.vectors[wv.index[word]], axis=1)
     d = {w: float(all_d[wv.index[w]]) for w in dist}
-    near = sum(p for w, p in dist.items() if w != word and d[w] < NEAR)
-    far = sum(p for w, p in dist.items() if d[w] >= FAR)
+    near = float(sum(p for w, p in dist.items() if w != word and d[w] < NEAR))
+    far = float(sum(p for w, p in dist.items() if d[w] >= FAR))
     top = tuple((w, p, round(d[w], 6)) for w, p in list(dist.items())[:8])
     return TextRewritingResult(epsilon, wv.dim, sentence, rewrites, word, n_draws, top, dist.get(word, 0.0),
                                near, far, deniability, acc, sweep.baselines)
