@@ -54,7 +54,8 @@ def plot_mechanism(result, ax=None):
     """Output densities of a mechanism on D and D′ (left) and the privacy loss of each output (right).
 
     ``ax`` may be a pair of axes. The right panel marks ±ε: the Laplace loss stays inside the
-    band for every output; the Gaussian loss leaves it, on outputs whose probability δ covers.
+    band for every output; the Gaussian loss leaves it in the tail (shaded, with P[loss > ε]),
+    where δ = E[(1 − e^(ε − L))₊] pays for the overshoot.
     Returns ``(fig, (ax_density, ax_loss), data)``.
     """
     fig, ax_d, ax_l = _two_axes(ax)
@@ -76,7 +77,7 @@ def plot_mechanism(result, ax=None):
     ax_l.axhline(-r.epsilon, color=OKABE_ITO["vermillion"], ls=":")
     if above.any():
         ax_l.fill_between(r.y, r.epsilon, r.loss, where=above, color=OKABE_ITO["vermillion"], alpha=0.3,
-                          label=f"loss > ε: P = {r.tail_probability:.1e} under D")
+                          label=f"loss > ε: P = {r.tail_probability:.1e}, δ(ε) = {r.exact_delta:.1e}")
     ax_l.set_ylim(-2.5 * r.epsilon, 2.5 * r.epsilon)
     ax_l.set_xlabel("released answer y (units of the query f)")
     ax_l.set_ylabel("privacy loss (nats)")
