@@ -74,6 +74,8 @@ EXPLORERS: list[ExplorerBench] = [
                    ("mechanism", ["analytic_gaussian", "gaussian", "laplace"]), ("delta", [1e-3, 1e-6, 1e-5])],
                   CHEAP),
     # RDP per (σ, q) is computed once and cached (steps and δ reuse it); PRV never runs on a move.
+    # Each move also computes the attack bound from the PLD (dp-accounting; cached per setting):
+    # measured 0.08 s of CPU per move (median), 0.02–0.25 s for new settings.
     ExplorerBench("epsilon_planner", lambda: make_epsilon_planner_explorer(),
                   [("noise_multiplier", [0.8, 1.5, 1.0, 2.0]), ("epochs", [20, 5, 10]),
                    ("sample_rate", [0.1, 0.001, 0.01]), ("delta", [1e-6, 1e-5])], CHEAP),
@@ -82,13 +84,14 @@ EXPLORERS: list[ExplorerBench] = [
                   [("target_epsilon", [1.0, 8.0, 3.0]), ("epochs", [20, 5, 10]),
                    ("delta", [1e-6, 1e-5])], CHEAP),
     # Intent accuracy per ε is a cached sweep; a move re-runs ~2,000 noisy nearest-neighbour
-    # searches over 10,009 words in 200 dims. Issue 5 sets this explorer's target at 0.2 s.
+    # searches over 10,010 words in 200 dims. Issue 5 sets this explorer's target at 0.2 s.
     ExplorerBench("text_rewriting", lambda: make_text_rewriting_explorer(seed=0),
                   [("epsilon", [20, 50, 30, 100, 60]),
                    ("sentence", ["Order some sausage for grandma", "Wake me up at seven tomorrow"]),
                    ("word", ["chicago", "pizza", "boston"])], 0.2),
     # Every position is a precomputed run (trustlab/privacy/sweeps/dpsgd_grid.json): a move is a
-    # dict lookup and a plot. The "train this setting now" button is a separate, ≤ 2 s path.
+    # dict lookup and a plot. The "compute this setting now" button (5 seeds, batched) is a
+    # separate, ≤ 2 s path (median over the grid).
     ExplorerBench("dp_sgd", lambda: make_dpsgd_explorer(seed=0),
                   [("noise_multiplier", [0.8, 5.0, 1.2, 2.0]), ("max_grad_norm", [0.5, 2.0, 1.0]),
                    ("batch_size", [64, 512, 128, 256]), ("epochs", [5, 40, 10, 20])], CHEAP),

@@ -83,8 +83,9 @@ TRY_THIS: tuple = (
             "respondents would buy the margin back."),
     TryThis("10_privacy_what_is_dp.ipynb", "mechanism",
             {"mechanism": "analytic_gaussian", "epsilon": 0.5, "sensitivity": 1.0, "delta": 1e-05},
-            "The loss crosses ε only in the tail; the probability of landing there is what δ "
-            "pays for."),
+            "The loss crosses ε only in the tail, and it lands there far more often than δ "
+            "(about 29 times): δ is the expected overshoot E[(1 − e^(ε − L))₊], not the tail's "
+            "probability."),
     TryThis("10_privacy_what_is_dp.ipynb", "mechanism",
             {"mechanism": "gaussian", "epsilon": 2.0, "sensitivity": 1.0, "delta": 1e-05},
             "The explorer refuses instead of giving an unproven guarantee: the classic "
@@ -95,8 +96,9 @@ TRY_THIS: tuple = (
             "Planning backwards: the smallest noise multiplier that keeps 10 epochs within ε = 1."),
     TryThis("11_privacy_dp_sgd.ipynb", "dp_sgd",
             {"noise_multiplier": 0.8, "max_grad_norm": 1.0, "batch_size": 256, "epochs": 40},
-            "Less noise and twice the epochs: accuracy creeps up, ε explodes. Compare with the "
-            "default state printed in the notebook."),
+            "Less noise and twice the epochs: ε explodes while accuracy rises by about two "
+            "points. Compare the intervals (5 seeds) with the default state printed in the "
+            "notebook."),
     TryThis("12_privacy_membership_inference.ipynb", "membership",
             {"noise_multiplier": 2.0, "attack": "lira_online", "n_shadows": 32},
             "The accountant's ε (upper bound) next to what the attack proves (lower bound): a "
@@ -108,8 +110,8 @@ TRY_THIS: tuple = (
     TryThis("14_privacy_text_rewriting.ipynb", "text_rewriting",
             {"epsilon": 40, "sentence": "Order a pizza with sausage to my place in Boston",
              "word": "pizza"},
-            "Follow another word: how often is it kept, and where does the rest of the "
-            "probability go?"),
+            "Follow another word: how often is it kept, how much of the rest lands near it "
+            "(d < 1.2) and how much far away (d ≥ 1.5)?"),
     TryThis("20_federated_fedavg.ipynb", "federated",
             {"num_clients": 10, "alpha": 0.1, "local_epochs": 1, "num_rounds": 10,
              "fraction_fit": 0.5, "strategy": "fedavg"},

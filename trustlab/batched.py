@@ -23,19 +23,31 @@ import torch
 from trustlab._random import torch_generator
 
 __all__ = ["Adam", "SGD", "check_dp", "check_rows", "check_soft", "check_xy", "dp_step", "epoch_batches", "generators",
-           "loss_and_grad", "noise", "plain_step", "poisson_batch", "start_epoch", "stream_seeds"]
+           "loss_and_grad", "noise", "plain_step", "poisson_batch", "start_epoch", "stream_seeds", "STREAMS"]
 
 
-def stream_seeds(seed) -> dict:
-    """The seeds of model ``seed``'s random streams (batch order, Poisson sampling, noise, dropout).
+#: How a model's seed becomes its streams. "fit_private" (the default): the model is built with
+#: the seed itself and the Poisson loader's and the noise's seeds are drawn as
+#: :func:`trustlab.privacy.dpsgd.fit_private` draws them. "train_dp": (init, loader, noise) are
+#: drawn as :func:`trustlab.privacy.dpsgd.train_dp` draws them (the loader's seed also orders
+#: the non-private twin's batches), so ``train_many(..., seeds=[s], streams="train_dp")``
+#: retrains the model of ``train_dp(seed=s)`` and of its twin.
+STREAMS = ("fit_private", "train_dp")
 
-    ``loader`` and ``noise`` are the two integers :func:`trustlab.privacy.dpsgd.fit_private`
-    draws from ``numpy_rng(seed)``, so a batched DP run and an Opacus run see the same batches
-    and the same noise.
+
+def stream_seeds(seed, streams="fit_private") -> dict:
+    """The seeds of model ``seed``'s random streams (init, batch order, Poisson sampling, noise, dropout).
+
+    ``loader`` and ``noise`` are the integers :func:`trustlab.privacy.dpsgd.fit_private` (or,
+    with ``streams="train_dp"``, ``train_dp``) draws from ``numpy_rng(seed)``, so a batched DP
+    run and an Opacus run see the same initial weights, batches and noise.
     """
-    loader, noise = (int(s) for s in np.random.default_rng(seed).integers(2**31 - 1, size=2))
     dropout = int(np.random.SeedSequence([seed, 1]).generate_state(1)[0])
-    return {"order": seed, "loader": loader, "noise": noise, "dropout": dropout}
+    if streams == "train_dp":
+        init, loader, noise = (int(s) for s in np.random.default_rng(seed).integers(2**31 - 1, size=3))
+        return {"init": init, "order": loader, "loader": loader, "noise": noise, "dropout": dropout}
+    loader, noise = (int(s) for s in np.random.default_rng(seed).integers(2**31 - 1, size=2))
+    return {"init": seed, "order": seed, "loader": loader, "noise": noise, "dropout": dropout}
 
 
 def start_epoch(generators):
@@ -161,9 +173,9 @@ class Adam:
             p.sub_(keep * self.lr / c1 * self.m[i] / (self.v[i].sqrt() / c2 + self.eps))
 
 
-def generators(seeds, stream):
+def generators(seeds, stream, streams="fit_private"):
     """One torch Generator per model for ``stream`` (see :func:`stream_seeds`)."""
-    return [torch_generator(stream_seeds(s)[stream]) for s in seeds]
+    return [torch_generator(stream_seeds(s, streams)[stream]) for s in seeds]
 
 
 def check_rows(subsets, n_models, n_rows):
@@ -221,16 +233,14 @@ def check_xy(X, y, name, takes_ids, n_classes=None):
                          f"{n_classes} outputs), got [{int(y.min())}, {int(y.max())}]")
     return X, y
 
-def check_dp(noise_multiplier, max_grad_norm, momentum, weight_decay):
-    """``(σ, C)`` checked for the batched DP-SGD path (both given, plain SGD or Adam)."""
+def check_dp(noise_multiplier, max_grad_norm):
+    """``(σ, C)`` checked for the batched DP-SGD path (both given). Momentum and weight decay act
+    on the noisy gradient, as torch's optimizer does inside Opacus' ``DPOptimizer``."""
     from trustlab._validate import check_number
 
     if noise_multiplier is None or max_grad_norm is None:
         raise ValueError("DP-SGD needs both noise_multiplier and max_grad_norm, got "
                          f"noise_multiplier={noise_multiplier!r}, max_grad_norm={max_grad_norm!r}")
-    if momentum or weight_decay:
-        raise ValueError("the batched DP-SGD path supports plain SGD or Adam (momentum=0, "
-                         f"weight_decay=0), got momentum={momentum}, weight_decay={weight_decay}")
     return (check_number("noise_multiplier", noise_multiplier, 0, 1e6),
             check_number("max_grad_norm", max_grad_norm, 0, 1e6, low_open=True))
 

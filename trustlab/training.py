@@ -141,10 +141,7 @@ class ManyTrainResult:
     sample_rate: np.ndarray | None = None
     steps: np.ndarray | None = None
 
-    @property
-    def n_models(self) -> int:
-        """K, the number of models trained."""
-        return len(self.seeds)
+    n_models = property(lambda self: len(self.seeds), doc="K, the number of models trained.")
 
     def summary(self) -> str:
         """Mean ± 95 % interval over the seeds (wall time is left out: it varies run to run)."""
@@ -157,7 +154,7 @@ class ManyTrainResult:
 def train_many(model_fn, X_train, y_train, X_test=None, y_test=None, *, seeds, subsets=None,
                epochs=10, lr=0.1, batch_size=64, momentum=0.0, weight_decay=0.0, optimizer="sgd",
                soft_targets=None, alpha=0.0, noise_multiplier=None, max_grad_norm=None,
-               dtype=torch.float32, on_epoch=None, progress=False,
+               dtype=torch.float32, streams="fit_private", on_epoch=None, progress=False,
                num_threads=None) -> ManyTrainResult:
     """Train K independent models of one architecture as one batched computation.
 
@@ -188,6 +185,8 @@ def train_many(model_fn, X_train, y_train, X_test=None, y_test=None, *, seeds, s
         N(0, σ²C²) noise, as :func:`trustlab.privacy.dpsgd.fit_private` does through Opacus.
     dtype : torch.float32 or torch.float64
         Arithmetic precision (float64 keeps tiny chaotic models reproducible across CPUs).
+    streams : {"fit_private", "train_dp"}
+        How seeds become inits and streams (:data:`trustlab.batched.STREAMS`; "train_dp": as train_dp).
     on_epoch : callable, optional
         ``on_epoch(epoch, mean_losses)`` after each epoch; return True to stop.
 
@@ -214,11 +213,13 @@ def train_many(model_fn, X_train, y_train, X_test=None, y_test=None, *, seeds, s
     check_choice("optimizer", optimizer, ("sgd", "adam"))
     check_number("alpha", alpha, 0, 1)
     check_choice("dtype", dtype, (torch.float32, torch.float64))
+    check_choice("streams", streams, batched.STREAMS)
     dp = noise_multiplier is not None or max_grad_norm is not None
     if dp:
-        sigma, clip = batched.check_dp(noise_multiplier, max_grad_norm, momentum, weight_decay)
+        sigma, clip = batched.check_dp(noise_multiplier, max_grad_norm)
     start = time.perf_counter()
-    model = StackedModel.from_modules([model_fn(seed=s) for s in seeds], dtype=dtype)
+    inits = [batched.stream_seeds(s, streams)["init"] for s in seeds]
+    model = StackedModel.from_modules([model_fn(seed=s) for s in inits], dtype=dtype)
     n_classes = next(s[2] for s in reversed(model.specs) if s[0] == "linear")
     X, y = batched.check_xy(X_train, y_train, "train", model.takes_ids, n_classes)
     if not model.takes_ids:
@@ -227,8 +228,8 @@ def train_many(model_fn, X_train, y_train, X_test=None, y_test=None, *, seeds, s
     sizes = [len(r) for r in rows]
     check_int("batch_size", batch_size, 1, None if not dp else min(sizes))
     soft = batched.check_soft(soft_targets, len(y), n_classes, dtype)
-    order = batched.generators(seeds, "order")
-    drop = batched.generators(seeds, "dropout") if any(s[0] == "dropout" for s in model.specs) else None
+    order = batched.generators(seeds, "order", streams)
+    drop = batched.generators(seeds, "dropout", streams) if any(s[0] == "dropout" for s in model.specs) else None
     opt = (batched.SGD(model.params, lr, momentum, weight_decay) if optimizer == "sgd"
            else batched.Adam(model.params, lr, weight_decay=weight_decay))
     if dp:
@@ -236,10 +237,9 @@ def train_many(model_fn, X_train, y_train, X_test=None, y_test=None, *, seeds, s
         rates = 1.0 / per_epoch
         expected = torch.tensor([int(n * q) for n, q in zip(sizes, rates)], dtype=dtype)
         total = per_epoch * epochs
-        poisson, noise = batched.generators(seeds, "loader"), batched.generators(seeds, "noise")
+        poisson, noise = batched.generators(seeds, "loader", streams), batched.generators(seeds, "noise", streams)
     losses = np.full(len(seeds), np.nan)
     from tqdm.auto import tqdm
-
     with torch_threads(num_threads):
         for epoch in tqdm(range(epochs), desc="train_many", disable=not progress):
             totals = torch.zeros(2, len(seeds), dtype=torch.float64)  # loss sum, examples

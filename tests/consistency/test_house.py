@@ -50,7 +50,6 @@ ENGINE_MODULES = {
 UNUSED_OK = {
     "envcheck.py": "wired into make doctor by issue 18",
     "selfcheck/exercises/*.py": "selfcheck.registry imports every module there (pkgutil)",
-    "privacy/risk/plots.py": "notebook 11's risk panel (issue 19) draws it; until then its doctest",
 }
 
 PLOT_NAMES = {"plots.py", "plotting.py"}

@@ -17,6 +17,7 @@ from trustlab.models import mlp
 from trustlab.privacy.accounting import epsilon as accounting_epsilon
 from trustlab.privacy.clipping import clip_and_noise
 from trustlab.privacy.dpsgd import fit_private, train_dp
+from trustlab.privacy.dpsgd_run import train_dp_many
 from trustlab.privacy.dpsgd_run import PrivateFit
 
 N_TRAIN = 1347  # digits, test_size=0.25
@@ -99,9 +100,9 @@ def test_accepts_tensor_datasets_and_arrays():
 @pytest.mark.parametrize("kwargs, match", [
     ({}, "exactly one of noise_multiplier or target_epsilon"),
     ({"noise_multiplier": 1.0, "target_epsilon": 3.0}, "exactly one"),
-    ({"noise_multiplier": 0.0}, r"noise_multiplier must be in \(0, inf\)"),
+    ({"noise_multiplier": 0.0}, r"noise_multiplier must be in \(0, 1e\+06\]"),
     ({"target_epsilon": -1.0}, "target_epsilon must be in"),
-    ({"noise_multiplier": 1.0, "max_grad_norm": 0.0}, r"max_grad_norm must be in \(0, inf\), got 0"),
+    ({"noise_multiplier": 1.0, "max_grad_norm": 0.0}, r"max_grad_norm must be in \(0, 1e\+06\], got 0"),
     ({"noise_multiplier": 1.0, "batch_size": 5000}, r"batch_size must be an integer in \[1, 1347\], got 5000"),
     ({"noise_multiplier": 1.0, "grad_sample_mode": "magic"}, "grad_sample_mode must be one of 'ghost'"),
     ({"noise_multiplier": 1.0, "delta": 1.0}, "delta must be in"),
@@ -273,3 +274,41 @@ def test_fit_private_bad_inputs_raise_clear_errors(kwargs, error, match):
             "max_grad_norm": 1.0, "batch_size": 10, "epochs": 1, "lr": 0.1, **kwargs}
     with pytest.raises(error, match=match):
         fit_private(args.pop("model"), args.pop("X"), args.pop("y"), **args)
+
+
+# --- shipped sweeps: current, and one point recomputed -------------------------------------------
+
+def test_shipped_dpsgd_sweeps_are_current_and_one_point_recomputes():
+    # A stale file would make notebook 11 raise (or retrain for minutes): regenerate with
+    # `python scripts/make_sweeps.py --only dpsgd_grid --only dpsgd_privacy_utility`. The sweep's
+    # tolerance: none. The same code and seeds recompute a point to the last digit (the per-seed
+    # accuracies are counts of test images; the cheapest point, batch 512 and 5 epochs, is used).
+    from trustlab.cache import cache_key, load_entry
+    from trustlab.privacy import dpsgd_sweep as sw
+
+    for name, params in (("dpsgd_grid", sw.grid_params()), ("dpsgd_privacy_utility", sw.utility_params())):
+        path = sw.SWEEP_DIR / f"{name}.json"
+        assert load_entry(path, cache_key(name, params)) is not None, path
+    point = sw.load_dpsgd_grid()[(2.0, 1.0, 512, 5)]
+    live = sw.compute_dpsgd_point(2.0, 1.0, 512, 5, with_prv=False)
+    assert tuple(live["test_accuracies"]) == point.test_accuracies
+    assert tuple(live["plain_test_accuracies"]) == point.plain_test_accuracies
+    assert live["epsilon_rdp"] == pytest.approx(point.epsilon_rdp, rel=1e-9)
+    rows = [r for r in sw.load_privacy_utility() if r["recipe"] == "tuned logistic regression"
+            and r["target_epsilon"] == 0.5]
+    again = train_dp_many(target_epsilon=0.5, seeds=[r["seed"] for r in rows], compare_plain=False,
+                          **sw.recipe_settings("tuned logistic regression", 0.5))
+    assert again.test_accuracies == tuple(r["test_accuracy"] for r in rows)
+
+
+def test_train_dp_many_equals_train_dp_per_seed_and_reports_intervals():
+    from trustlab.data import load_digits
+
+    digits = load_digits(seed=0)
+    many = train_dp_many(digits, noise_multiplier=2.0, epochs=3, seeds=[0, 2], plain_lr=0.5)
+    for k, seed in enumerate((0, 2)):
+        one = train_dp(digits, noise_multiplier=2.0, epochs=3, seed=seed, plain_lr=0.5)
+        assert one.test_accuracy == pytest.approx(many.test_accuracies[k], abs=1e-6)
+        assert one.plain_test_accuracy == pytest.approx(many.plain_test_accuracies[k], abs=1e-6)
+        assert one.epsilon == many.epsilon and one.steps == many.steps
+    assert "(2 seeds)" in many.summary() and many.test_accuracy.n == 2

@@ -3,6 +3,7 @@
 import math
 
 import numpy as np
+from scipy import special
 import pytest
 
 from trustlab.privacy import compute_randomized_response, randomized_response, rr_epsilon, rr_estimate
@@ -48,7 +49,7 @@ def test_direct_survey_is_exact_and_bad_sizes_raise():
         compute_randomized_response(0.75, 10, 1.5)
     with pytest.raises(ValueError, match="must not be empty"):
         rr_estimate([], 0.75)
-    with pytest.raises(ValueError, match="non-empty 1-d"):
+    with pytest.raises(ValueError, match="answers must not be empty"):
         randomized_response([], 0.75)
 
 
@@ -66,7 +67,7 @@ def test_plot_curve_matches_the_standard_error():
 
 # --- Laplace and Gaussian mechanisms -------------------------------------------------------
 
-from trustlab.privacy.loss import compute_mechanism, output_densities, privacy_loss  # noqa: E402
+from trustlab.privacy.loss import compute_mechanism, loss_delta, output_densities, privacy_loss  # noqa: E402
 from trustlab.privacy.mechanisms import (  # noqa: E402
     clipped_sum_sensitivity,
     gaussian_delta,
@@ -96,15 +97,15 @@ def test_classic_gaussian_refuses_epsilon_of_one_or_more():
 
 
 @pytest.mark.parametrize("call, match", [
-    (lambda: laplace_scale(0.0), r"epsilon must be in \(0, inf\), got 0"),
-    (lambda: laplace_scale(1.0, sensitivity=-1), r"sensitivity must be in \(0, inf\)"),
+    (lambda: laplace_scale(0.0), r"epsilon must be in \[1e-06, 1000\], got 0"),
+    (lambda: laplace_scale(1.0, sensitivity=-1), r"sensitivity must be in \[1e-09, 1e\+09\]"),
     (lambda: gaussian_sigma(0.5, 0.0), r"delta must be in \(0, 1\), got 0"),
     (lambda: gaussian_sigma(0.5, 1e-5, calibration="tight"), "calibration must be one of 'classic', 'analytic'"),
     (lambda: compute_mechanism("exponential"), "mechanism must be one of 'laplace', 'gaussian', 'analytic_gaussian'"),
-    (lambda: compute_mechanism(n_samples=0), r"n_samples must be an integer in \[1, inf\]"),
-    (lambda: clipped_sum_sensitivity(0.0, 3), r"max_norm must be in \(0, inf\)"),
-    (lambda: clipped_sum_sensitivity(1.0, 0), r"dim must be an integer in \[1, inf\]"),
-    (lambda: output_densities("laplace", 0.0, 0, 1, [0]), r"scale must be in \(0, inf\)"),
+    (lambda: compute_mechanism(n_samples=0), r"n_samples must be an integer in \[1, 10000000\]"),
+    (lambda: clipped_sum_sensitivity(0.0, 3), r"max_norm must be in \[1e-09, 1e\+09\]"),
+    (lambda: clipped_sum_sensitivity(1.0, 0), r"dim must be an integer in \[1, 1000000000000\]"),
+    (lambda: output_densities("laplace", 0.0, 0, 1, [0]), r"scale must be in \[1e-09, 1e\+09\]"),
 ])
 def test_mechanism_bad_inputs_raise(call, match):
     with pytest.raises(ValueError, match=match):
@@ -191,4 +192,34 @@ def test_compute_mechanism_results():
     assert gau.tail_probability < gau.delta and gau.exact_delta < gau.delta
     assert compute_mechanism("gaussian", seed=1, epsilon=0.5) != gau
     assert compute_mechanism("gaussian", seed=0, epsilon=0.5) == gau
-    assert "sigma=9.69" in gau.summary() and "exact delta" in gau.summary()
+    assert "sigma=9.69" in gau.summary() and "delta=E[(1-e^(epsilon-loss))+]=1.6e-08" in gau.summary()
+
+
+@pytest.mark.parametrize("sigma, eps", [(4.0, 1.0), (9.69, 0.5), (1.0, 1.0), (0.5, 3.0), (20.0, 0.05),
+                                        (1.0, 0.01), (3.0, 8.0)])
+def test_delta_as_expected_loss_overshoot_equals_the_analytic_gaussians_closed_form(sigma, eps):
+    # δ(ε) = E[(1 − e^{ε − L})₊], integrated over the outputs, vs Balle & Wang's closed form.
+    assert loss_delta("gaussian", sigma, eps) == pytest.approx(gaussian_delta(sigma, eps), rel=1e-8, abs=1e-300)
+
+
+@pytest.mark.parametrize("b, eps", [(1.0, 0.5), (2.0, 0.1), (1.0, 0.01), (0.5, 1.0)])
+def test_laplace_delta_below_its_epsilon_is_the_known_hockey_stick(b, eps):
+    # For Laplace noise of scale b and Δ = 1, ε0 = 1/b: δ(ε) = 1 − e^{(ε − ε0)/2} for ε < ε0.
+    assert loss_delta("laplace", b, eps) == pytest.approx(1 - math.exp((eps - 1 / b) / 2), rel=1e-9)
+    assert loss_delta("laplace", b, 1 / b) == 0.0
+
+
+def test_the_tail_probability_can_exceed_delta_and_delta_is_the_definition():
+    # The analytic Gaussian meets δ exactly while P[L > ε] is ~30 times larger: P[L > ε] ≤ δ is
+    # sufficient for (ε, δ)-DP, not the definition. The definition, checked on the worst set
+    # S = {y : L(y) > ε}: P[M(D) ∈ S] − e^ε P[M(D′) ∈ S] = δ.
+    r = compute_mechanism("analytic_gaussian", epsilon=0.5, delta=1e-5, value_d=0.0)
+    assert r.exact_delta == pytest.approx(1e-5, rel=1e-6) and r.tail_probability > 20 * r.delta
+    y_star = 0.5 - 0.5 * r.scale**2  # the loss crosses ε here (f(D) = 0, Δ = 1)
+    p_s = special.ndtr(y_star / r.scale)
+    p2_s = special.ndtr((y_star - 1.0) / r.scale)
+    assert p_s - math.exp(0.5) * p2_s == pytest.approx(r.exact_delta, rel=1e-6)
+    samples = np.random.default_rng(0).normal(0.0, r.scale, 2_000_000)
+    loss = privacy_loss("analytic_gaussian", r.scale, 0.0, 1.0, samples)
+    mc = np.mean(np.maximum(0.0, 1 - np.exp(0.5 - loss)))  # the expectation, by sampling
+    assert mc == pytest.approx(r.exact_delta, rel=0.5) and np.mean(loss > 0.5) > 10 * mc

@@ -14,6 +14,8 @@ import pytest
 from scipy import stats
 from scipy.spatial.distance import cdist
 
+from trustlab.privacy.text import explore as E
+from trustlab.privacy.text import guarantee as G
 from trustlab.privacy.text import rewriting as T
 from trustlab.privacy.text import utility as U
 from trustlab.privacy.text.vectors import load_word_vectors
@@ -36,7 +38,7 @@ def _build_script():
 # --- shipped vectors and their build ---------------------------------------------------------
 
 def test_vectors_shape_dtype_unit_rows_and_vocabulary(wv):
-    assert (len(wv), wv.dim) == (10_009, 200)
+    assert (len(wv), wv.dim) == (10_010, 200)
     assert wv.vectors.dtype == np.float32 and not wv.vectors.flags.writeable
     np.testing.assert_allclose(np.linalg.norm(wv.vectors, axis=1), 1.0, atol=2e-3)  # float16 rows
     # whole words only: no "##" pieces, no [unused]/[CLS] markers, no single letters
@@ -46,6 +48,8 @@ def test_vectors_shape_dtype_unit_rows_and_vocabulary(wv):
                  "tomorrow", "timer"]:
         assert word in wv
     assert wv.words[:3] == ("the", "of", "and")  # order of the WordPiece vocabulary
+    # English words only (issue 15): no pieces of contractions or of longer words
+    assert not {"didn", "wasn", "couldn", "ll", "ve", "achusetts"} & set(wv.words)
 
 
 def test_every_template_word_is_rewritable(wv):
@@ -74,6 +78,19 @@ def test_neighbours_are_sensible(wv):
 def test_missing_vectors_file_says_how_to_rebuild(tmp_path):
     with pytest.raises(FileNotFoundError, match=r"python datasets/build.py --only token_vectors"):
         load_word_vectors(tmp_path / "nothing.npz")
+
+
+def test_a_wrong_or_damaged_file_is_one_clear_error(tmp_path):
+    from trustlab.data import data_dir
+
+    with pytest.raises(ValueError, match="adult.csv.gz is damaged") as info:
+        load_word_vectors(data_dir() / "adult.csv.gz")
+    assert "allow_pickle" not in str(info.value)
+    np.savez(tmp_path / "v.npz", words=np.array(["a", "b"]), vectors=np.zeros((3, 2)))
+    with pytest.raises(ValueError, match="is damaged"):
+        load_word_vectors(tmp_path / "v.npz")
+    with pytest.raises(TypeError, match="path"):
+        load_word_vectors(123)
 
 
 def test_ids_names_unknown_words(wv):
@@ -131,7 +148,9 @@ def test_noise_radius_is_gamma_and_direction_uniform():
 def test_noisy_nearest_matches_brute_force_oracle(wv):
     ids = np.arange(0, len(wv), 7)[:2500]  # spans more than two chunks
     out = T.noisy_nearest(ids, epsilon=60, seed=3, vectors=wv)
-    noisy = wv.vectors[ids].astype(np.float64) + T.sample_noise(ids.size, wv.dim, 60, seed=3)
+    rng = T._noise_rng(3, 60.0)  # the same stream, drawn chunk by chunk as noisy_nearest draws it
+    noise = np.vstack([T.sample_noise(len(c), wv.dim, 60, rng) for c in np.array_split(ids, [1024, 2048])])
+    noisy = wv.vectors[ids].astype(np.float64) + noise.astype(np.float32)
     expected = cdist(noisy, wv.vectors.astype(np.float64)).argmin(axis=1)
     assert (out == expected).mean() > 0.999  # float32 vs float64 ties only
     assert (out != ids).any() and (out == ids).any()
@@ -142,6 +161,18 @@ def test_noisy_nearest_is_seeded(wv):
     a = T.noisy_nearest(ids, 20, seed=5, vectors=wv)
     assert np.array_equal(a, T.noisy_nearest(ids, 20, seed=5, vectors=wv))
     assert not np.array_equal(a, T.noisy_nearest(ids, 20, seed=6, vectors=wv))
+
+
+def test_one_seed_draws_independent_noise_at_each_epsilon():
+    # Issue 15: with one seed, ε = 20 and ε = 50 reused the same directions (one noise, stretched),
+    # so rewrites at different ε looked alike. ε is now part of the seed.
+    z20, z50 = T.sample_noise(2000, 200, 20, seed=0), T.sample_noise(2000, 200, 50, seed=0)
+    cos = np.sum(z20 * z50, axis=1) / np.linalg.norm(z20, axis=1) / np.linalg.norm(z50, axis=1)
+    assert abs(cos.mean()) < 0.01 and cos.std() < 0.1  # independent directions: cos ~ N(0, 1/200)
+    assert np.array_equal(z20, T.sample_noise(2000, 200, 20, seed=0))
+    text = "remind me to call my doctor in boston tomorrow"
+    words20, words50 = T.perturb(text, 20, seed=0).split(), T.perturb(text, 50, seed=0).split()
+    assert sum(a == b for a, b in zip(words20, words50)) <= 3  # few shared garbles left
 
 
 # --- perturb ---------------------------------------------------------------------------------
@@ -209,13 +240,28 @@ def test_bad_texts_list():
 
 # --- statistics ------------------------------------------------------------------------------
 
-def test_substitution_distribution_boston_chicago_not_sausage(wv):
+def test_substitution_distribution_favours_near_words(wv):
     dist = T.substitution_distribution("boston", epsilon=60, n_draws=20_000, seed=0, vectors=wv)
     assert sum(dist.values()) == pytest.approx(1.0)
     top = list(dist)[:6]
     assert top[:2] == ["boston", "massachusetts"] and {"philadelphia", "harvard", "worcester"} & set(top)
-    # Metric DP cannot make an output impossible, only very unlikely for distant words.
-    assert dist.get("sausage", 0.0) <= 0.0002 < 0.001 < dist["chicago"] < dist["massachusetts"]
+    assert dist.get("sausage", 0.0) < 0.0005 < dist["chicago"] < dist["massachusetts"]
+    with pytest.raises(ValueError, match="word must be one of the"):
+        T.substitution_distribution("xyzzy", 60, vectors=wv)
+    with pytest.raises(ValueError, match="n_draws"):
+        T.substitution_distribution("boston", 60, n_draws=10**9, vectors=wv)
+
+
+def test_release_probability_falls_with_distance_and_sausage_is_not_far(wv):
+    # Issue 15: "never Sausage" was wrong: sausage is orthogonal to boston (d = 1.41), nearer
+    # than 57 % of the vocabulary, and at ε = 40 a fifth of the releases land farther away.
+    p = G.release_by_distance("boston", epsilons=(40, 60), n_draws=20_000, seed=0, vectors=wv)
+    d_sausage = wv.distance("boston", "sausage")
+    assert 1.40 < d_sausage < 1.42 and 0.5 < (p.distances > d_sausage).mean() < 0.65
+    assert 0.1 < p.p_beyond(d_sausage)[0] < 0.35 and p.p_beyond(d_sausage)[1] < p.p_beyond(d_sausage)[0]
+    per_word = p.per_word[:, 2:]  # bins from d = 1.0 on: the mean P per word falls bin by bin
+    assert (np.diff(per_word, axis=1) < 0).all(), per_word
+    assert p.farthest[1] > 1.6 and p.counts[:, wv.index[p.farthest[0]]].sum() == 0
 
 
 def test_deniability_statistics_move_with_epsilon(wv):
@@ -232,24 +278,29 @@ def test_deniability_statistics_move_with_epsilon(wv):
 
 # --- the guarantee, checked empirically ------------------------------------------------------
 
-# In 200 dims, outputs shared by two words are seen often enough only from ε ≈ 40 on, where
-# ε·d is large (30–45); the measured ratios sit about ten times below it.
-@pytest.mark.parametrize("word, other, epsilon", [("boston", "chicago", 40), ("sausage", "cheese", 40),
-                                                  ("mom", "dad", 40)])
+@pytest.mark.parametrize("word, other, epsilon", [("boston", "chicago", 2), ("sausage", "cheese", 2),
+                                                  ("mom", "dad", 3)])
 def test_log_probability_ratios_stay_below_epsilon_times_distance(wv, word, other, epsilon):
-    check = T.check_metric_dp(word, other, epsilon, n_draws=20_000, seed=0, vectors=wv)
-    assert check.bound == pytest.approx(epsilon * wv.distance(word, other))
-    assert len(check.outputs) >= 3
+    # At ε·d ≈ 1–3 the bound lies below the cap ln(n_draws / min_count) ≈ 6.5: a violation could show.
+    check = G.check_metric_dp(word, other, epsilon, n_draws=20_000, seed=0, vectors=wv)
+    assert check.bound == pytest.approx(epsilon * wv.distance(word, other)) and 1 < check.bound < 4
+    assert check.can_fail and check.cap == pytest.approx(np.log(20_000 / 30))
+    assert len(check.log_ratios) == 20
     # Each estimated ratio may exceed ε·d only by sampling error (3 standard errors).
     assert check.max_excess <= 3.0, check.summary()
 
 
+def test_the_old_check_at_epsilon_40_could_not_fail(wv):
+    check = G.check_metric_dp("boston", "chicago", 40, n_draws=20_000, seed=0, vectors=wv)
+    assert check.bound > 40 > check.cap and not check.can_fail
+
+
 def test_guarantee_check_catches_a_mechanism_that_spends_more_than_it_claims(wv, monkeypatch):
-    # A broken mechanism: claims ε but adds the noise of 100ε. The same check must flag it. (It
-    # cannot flag 10ε here: the true ratios are about ten times below ε·d in 200 dims.)
-    honest = T.sample_noise
-    monkeypatch.setattr(T, "sample_noise", lambda n, dim, eps, seed=0: honest(n, dim, 100 * eps, seed))
-    check = T.check_metric_dp("doctor", "physician", 0.4, n_draws=20_000, seed=0, vectors=wv)
+    # A broken mechanism: claims ε but adds the noise of 40ε. The same check must flag it. (It
+    # cannot flag 3ε: in 200 dims the true ratios sit far below ε·d for typical pairs.)
+    honest = G.noisy_nearest
+    monkeypatch.setattr(G, "noisy_nearest", lambda ids, eps, seed, vectors: honest(ids, 40 * eps, seed, vectors=vectors))
+    check = G.check_metric_dp("boston", "chicago", 2, n_draws=20_000, seed=0, vectors=wv)
     assert check.max_excess > 3.0, check.summary()
 
 
@@ -265,30 +316,50 @@ def test_intent_utterances_are_seeded_and_balanced():
 
 def test_utility_falls_with_smaller_epsilon_and_cache_round_trips(tmp_path, monkeypatch):
     monkeypatch.setenv("TRUSTLAB_CACHE_DIR", str(tmp_path))
-    sweep = U.utility_sweep((10, 100), n_train=40, n_test=20, seed=0)
+    kw = dict(n_train=40, n_test=20, seeds=(0, 1))
+    sweep = U.utility_sweep((10, 100), **kw)
     assert not sweep.from_cache and len(list(tmp_path.glob("text_intent_utility-*.json"))) == 1
     assert sweep.accuracy[0] < sweep.accuracy[1] <= sweep.baseline == 1.0
-    again = U.utility_sweep((10, 100), n_train=40, n_test=20, seed=0)
-    assert again.from_cache and again.accuracy == sweep.accuracy
-    live = U.utility_sweep((10, 100), n_train=40, n_test=20, seed=0, cache=False)
-    assert live.accuracy == sweep.accuracy and not live.from_cache
+    assert len(sweep.accuracies[0]) == 2 and "(2 seeds)" in sweep.summary()
+    again = U.utility_sweep((10, 100), **kw)
+    assert again.from_cache and again.accuracies == sweep.accuracies
+    live = U.utility_sweep((10, 100), **kw, cache=False)
+    assert live.accuracies == sweep.accuracies and not live.from_cache
     assert sweep.at(100) == sweep.accuracy[1]
+    assert U.compute_intent_accuracy(100, 40, 20, seeds=(0, 1)) == sweep.accuracies[1]
     with pytest.raises(ValueError, match="swept values"):
         sweep.at(7)
 
 
+def test_shipped_text_sweep_is_current_and_one_point_recomputes():
+    # A stale file would make notebook 14 retrain for minutes; regenerate with
+    # `python scripts/make_sweeps.py --only text_intent_utility`. One point, recomputed live, must
+    # give the stored per-seed accuracies exactly (the sweep's tolerance: none, same code and seeds).
+    from trustlab.cache import cache_key, load_entry
+
+    path = U.SWEEP_DIR / "text_intent_utility.json"
+    assert load_entry(path, cache_key("text_intent_utility", U.utility_params())) is not None, path
+    sweep = U.utility_sweep()
+    assert U.compute_intent_accuracy(40, seeds=sweep.seeds) == sweep.accuracies[sweep.epsilons.index(40)]
+
+
 def test_compute_text_rewriting_result_and_errors(tmp_path, monkeypatch):
     monkeypatch.setenv("TRUSTLAB_CACHE_DIR", str(tmp_path))
-    sweep = U.utility_sweep((30,), n_train=20, n_test=10)
-    r = U.compute_text_rewriting(30, "Call my DOCTOR now!", "doctor", n_draws=500, sweep=sweep)
+    sweep = U.utility_sweep((30,), n_train=20, n_test=10, seeds=(0, 1))
+    r = E.compute_text_rewriting(30, "Call my DOCTOR now!", "doctor", n_draws=500, sweep=sweep)
     assert r.expected_noise_norm == pytest.approx(200 / 30)
     assert len(r.rewrites) == 3 and all(x.endswith("!") for x in r.rewrites)
     assert [s.word for s in r.deniability] == ["call", "my", "doctor", "now"]
-    assert sum(p for _, p in r.substitutes) <= 1.0 and r.substitutes[0][0] == "doctor"
+    assert sum(p for _, p, _ in r.substitutes) <= 1.0 and r.substitutes[0][0] == "doctor"
+    assert 0 <= r.p_far < r.p_near < 1 and r.accuracies == sweep.accuracies[0]
     assert r.summary().startswith("epsilon=30  E|z|=6.67  P(doctor kept)=")
-    with pytest.raises(ValueError, match="word must be in the vocabulary"):
-        U.compute_text_rewriting(30, "hi", "xyzzy", sweep=sweep)
+    with pytest.raises(ValueError, match="word must be one of the"):
+        E.compute_text_rewriting(30, "hi", "xyzzy", sweep=sweep)
     with pytest.raises(ValueError, match="swept values"):
-        U.compute_text_rewriting(31, "hi", "doctor", sweep=sweep)
+        E.compute_text_rewriting(31, "hi", "doctor", sweep=sweep)
     with pytest.raises(ValueError, match="epsilon"):
-        U.compute_text_rewriting(0, "hi", "doctor", sweep=sweep)
+        E.compute_text_rewriting(0, "hi", "doctor", sweep=sweep)
+    with pytest.raises(ValueError, match="sentence"):
+        E.compute_text_rewriting(30, "", "doctor", sweep=sweep)
+    with pytest.raises(TypeError, match="sweep"):
+        E.compute_text_rewriting(30, "hi", "doctor", sweep="x")

@@ -209,6 +209,27 @@ def test_batched_dp_sgd_reproduces_opacus(digits):
             assert rel(flat(ref), flat(many.model.member(k))) < 1e-5
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("kw", [dict(batch_size=64, lr=0.1, momentum=0.9, hidden=(32,)),  # the naive recipe
+                                dict(batch_size=256, lr=1.0, momentum=0.0, hidden=(32,))])
+def test_streams_train_dp_reproduce_opacus_train_dp_and_its_twin(digits, kw):
+    # streams="train_dp" draws init, Poisson batches and noise as train_dp does: the batched
+    # model of seed s is Opacus' model of seed s (its test accuracy, and its non-private twin's).
+    from trustlab.privacy.dpsgd import train_dp
+
+    seeds, hidden = [0, 3], kw.pop("hidden")
+    fn = functools.partial(mlp, 64, 10, hidden=hidden)
+    common = dict(seeds=seeds, epochs=3, streams="train_dp", **kw)
+    many = train_many(fn, digits.X_train, digits.y_train, digits.X_test, digits.y_test, noise_multiplier=1.3,
+                      max_grad_norm=1.0, **common)
+    twins = train_many(fn, digits.X_train, digits.y_train, digits.X_test, digits.y_test, **common)
+    for k, s in enumerate(seeds):
+        run = train_dp(digits, noise_multiplier=1.3, max_grad_norm=1.0, epochs=3, hidden=hidden, seed=s, **kw)
+        assert (run.steps, run.sample_rate) == (many.steps[k], many.sample_rate[k])
+        assert abs(run.test_accuracy - many.test_accuracy[k]) <= 1 / len(digits.y_test) + 1e-6
+        assert abs(run.plain_test_accuracy - twins.test_accuracy[k]) <= 1 / len(digits.y_test) + 1e-6
+
+
 def test_batched_dp_noise_has_standard_deviation_sigma_c_over_b(digits):
     X, y = digits.X_train[:640], digits.y_train[:640]
     fn = functools.partial(mlp, 64, 10, hidden=(128,))
@@ -229,6 +250,7 @@ def test_batched_dp_noise_has_standard_deviation_sigma_c_over_b(digits):
     (dict(seeds=[0], batch_size=2.5), "batch_size"),
     (dict(seeds=[1.5]), "seed"),
     (dict(seeds=[0], epochs=0), "epochs"),
+    (dict(seeds=[0], streams="opacus"), "streams"),
 ])
 def test_bad_input_names_the_parameter(kwargs, match):
     X, y = np.zeros((100, 4)), np.zeros(100, dtype=int)

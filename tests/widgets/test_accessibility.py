@@ -184,6 +184,8 @@ def _static_figures():
     def explorer_result(name, **preset):
         return build(name, preset=preset or None).result
 
+    from trustlab.privacy.text.guarantee import release_by_distance
+
     def text_utility():
         from trustlab.privacy.text.utility import utility_sweep
 
@@ -244,6 +246,8 @@ def _static_figures():
         "plot_training_time": lambda: pp.plot_training_time({"without DP": 0.01, "DP, ghost": 0.02}),
         "plot_substitutions": lambda: pt.plot_substitutions(explorer_result("text_rewriting")),
         "plot_text_utility": text_utility,
+        "plot_release_by_distance": lambda: pt.plot_release_by_distance(
+            release_by_distance("boston", epsilons=(40, 60), n_draws=2000), marks=["chicago", "sausage"]),
         "plot_roc": roc,
         "plot_privacy_audit(sweep)": lambda: ap.plot_privacy_audit((a := audits())[-1], sweep=a),
         "plot_exposure": exposure,

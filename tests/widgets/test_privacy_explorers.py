@@ -36,6 +36,7 @@ def test_preset_round_trips_and_rejects_unknown_controls():
 
 from trustlab.privacy import compute_mechanism, compute_privacy_plan, epsilon, noise_multiplier_for  # noqa: E402
 from trustlab.privacy.widgets import make_epsilon_planner_explorer, make_mechanism_explorer  # noqa: E402
+from trustlab.privacy.risk import compute_risk  # noqa: E402
 
 
 def test_mechanism_explorer_follows_its_controls():
@@ -52,7 +53,7 @@ def test_mechanism_explorer_follows_its_controls():
     assert ex.result.max_loss > 0.5 and ex.result.tail_probability < 1e-5
     assert ex.plot_data["epsilon"] == 0.5 and len(ex.plot_data["loss"]) == len(ex.plot_data["y"])
     ex.delta.value = 1e-3
-    assert ex.result.delta == pytest.approx(1e-3) and "exact delta" in ex.summary.value
+    assert ex.result.delta == pytest.approx(1e-3) and "delta=E[(1-e^(epsilon-loss))+]" in ex.summary.value
 
 
 def test_mechanism_explorer_shows_the_classic_gaussian_limit_instead_of_clamping():
@@ -67,6 +68,8 @@ def test_epsilon_planner_both_directions_and_prv_on_demand():
     planner = make_epsilon_planner_explorer()
     r = planner.result
     assert r.epsilon == epsilon(1.0, 0.01, 1000, 1e-5) and r.prv_epsilon is None
+    assert r.risk.tpr_at == compute_risk(1.0, 0.01, steps=1000).tpr_at  # the risk readout
+    assert "attack TPR at 1% FPR &lt;= 0.029" in planner.summary.value
     planner.epochs.value = 20
     assert planner.result.steps == 2000 and planner.result.epsilon == epsilon(1.0, 0.01, 2000, 1e-5)
     planner.noise_multiplier.value = 2.0
@@ -83,6 +86,7 @@ def test_epsilon_planner_both_directions_and_prv_on_demand():
     planner.delta.value = 1e-6  # a slider move answers with RDP only again
     assert planner.result.prv_epsilon is None and planner.result.delta == pytest.approx(1e-6)
     assert planner.result == compute_privacy_plan("noise_multiplier", 2.0, 2.0, 0.01, 20, planner.delta.value)
+    assert planner.result.risk.noise_multiplier == planner.result.noise_multiplier
 
 
 def test_epsilon_planner_reports_unreachable_targets():

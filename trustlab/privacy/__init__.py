@@ -15,9 +15,10 @@ from trustlab.privacy.accounting import (
 from trustlab.privacy.clipping import clip_and_noise
 from trustlab.privacy.planner import PrivacyPlan, compute_privacy_plan
 from trustlab.privacy.dpsgd import train_dp
-from trustlab.privacy.dpsgd_run import DPTrainResult
+from trustlab.privacy.dpsgd_run import DPSeedsResult, DPTrainResult, train_dp_many
 from trustlab.privacy.dpsgd_sweep import DPSGDPoint, load_dpsgd_grid, load_privacy_utility
-from trustlab.privacy.loss import MechanismResult, compute_mechanism, output_densities, privacy_loss
+from trustlab.privacy.loss import (MechanismResult, compute_mechanism, loss_delta, output_densities,
+                                   privacy_loss)
 from trustlab.privacy.mechanisms import (
     Sensitivity,
     clipped_sum_sensitivity,
@@ -45,13 +46,16 @@ from trustlab.privacy.text import (
     perturb,
     perturb_texts,
     plausible_deniability,
+    release_by_distance,
     substitution_distribution,
     utility_sweep,
 )
 
 __all__ = [
     "DPSGDPoint",
+    "DPSeedsResult",
     "DPTrainResult",
+    "train_dp_many",
     "clip_and_noise",
     "load_dpsgd_grid",
     "load_privacy_utility",
@@ -65,6 +69,7 @@ __all__ = [
     "perturb",
     "perturb_texts",
     "plausible_deniability",
+    "release_by_distance",
     "substitution_distribution",
     "utility_sweep",
     "MechanismResult",
@@ -80,6 +85,7 @@ __all__ = [
     "gaussian_sigma",
     "laplace_mechanism",
     "laplace_scale",
+    "loss_delta",
     "noise_multiplier_for",
     "output_densities",
     "privacy_loss",

@@ -146,7 +146,7 @@ def epsilon(noise_multiplier, sample_rate, steps, delta=1e-5, accountant="rdp") 
     steps : int >= 1
         Number of noisy steps (one epoch is about 1/q steps).
     delta : float in (0, 1)
-        Probability that the ε bound may fail; keep it below 1/n.
+        The slack of (ε, δ)-DP, P[M(D) ∈ S] ≤ e^ε P[M(D′) ∈ S] + δ; keep it far below 1/n.
     accountant : {"rdp", "prv"}
 
     >>> round(epsilon(1.0, 0.01, 1000, delta=1e-5), 3)

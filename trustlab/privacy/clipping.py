@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import torch
 
-from trustlab._validate import check_int, check_number
+from trustlab._validate import abbreviate, check_int, check_number
 
 __all__ = ["clip_and_noise"]
 
@@ -38,6 +38,15 @@ def clip_and_noise(per_sample_grads, max_grad_norm, noise_multiplier, expected_b
     check_number("max_grad_norm", max_grad_norm, 0, None, low_open=True)
     check_number("noise_multiplier", noise_multiplier, 0)
     check_int("expected_batch_size", expected_batch_size, 1)
+    if not isinstance(per_sample_grads, (list, tuple)) or not per_sample_grads or not all(
+            torch.is_tensor(g) and g.ndim >= 1 and g.is_floating_point() for g in per_sample_grads):
+        raise TypeError("per_sample_grads must be a non-empty list of float tensors, one per parameter, "
+                        f"each of shape (batch, *param.shape); got {abbreviate(per_sample_grads)}")
+    batch = {len(g) for g in per_sample_grads}
+    if len(batch) != 1:
+        raise ValueError(f"per_sample_grads must share their first (batch) dimension, got sizes {sorted(batch)}")
+    if not all(torch.isfinite(g).all() for g in per_sample_grads):
+        raise ValueError("per_sample_grads must hold finite numbers, got NaN or inf")
     norms = torch.stack([g.reshape(len(g), -1).norm(2, dim=-1) for g in per_sample_grads], dim=1)
     factor = (max_grad_norm / (norms.norm(2, dim=1) + 1e-6)).clamp(max=1.0)
     out = []

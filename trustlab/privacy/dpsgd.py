@@ -24,8 +24,9 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from trustlab._random import numpy_rng, torch_generator
-from trustlab._validate import check_choice, check_int, check_number
+from trustlab._validate import check_array, check_bool, check_callable, check_choice, check_int, check_number
 from trustlab.models import mlp
+from trustlab.privacy.accounting import MAX_TARGET_EPSILON
 from trustlab.privacy.accounting import epsilon as privacy_epsilon
 from trustlab.privacy.dpsgd_run import DPTrainResult, PrivateFit, as_datasets, timed_fit
 from trustlab.training import evaluate, fit
@@ -111,7 +112,8 @@ def fit_private(model: nn.Module, X, y, *, noise_multiplier, max_grad_norm, batc
     if grad_sample_mode == "ghost" and loss_fn is not None:
         raise ValueError("grad_sample_mode='ghost' needs the default cross-entropy loss "
                          f"(Opacus wraps it per example), got loss_fn={loss_fn!r}; use 'hooks'")
-    X = torch.as_tensor(np.asarray(X) if not torch.is_tensor(X) else X)
+    X = X.numpy() if torch.is_tensor(X) else np.asarray(X)  # ids (int) or features, refused if NaN
+    X = torch.as_tensor(check_array("X", X, kind="int" if X.dtype.kind in "iub" else "float", ndim=None))
     X = X.long() if not X.is_floating_point() else X.float()
     y = torch.as_tensor(np.asarray(y) if not torch.is_tensor(y) else y, dtype=torch.int64)
     if y.ndim not in (1, 2) or len(X) != len(y) or len(y) == 0:
@@ -213,20 +215,27 @@ def train_dp(data=None, *, noise_multiplier=None, target_epsilon=None, delta=1e-
         raise ValueError("give exactly one of noise_multiplier or target_epsilon, got "
                          f"noise_multiplier={noise_multiplier!r}, target_epsilon={target_epsilon!r}")
     if noise_multiplier is not None:
-        check_number("noise_multiplier", noise_multiplier, 0, None, low_open=True)
+        check_number("noise_multiplier", noise_multiplier, 0, 1e6, low_open=True)
     else:
-        check_number("target_epsilon", target_epsilon, 0, None, low_open=True)
+        check_number("target_epsilon", target_epsilon, 0, MAX_TARGET_EPSILON, low_open=True)
     check_number("delta", delta, 0, 1, low_open=True, high_open=True)
-    check_number("max_grad_norm", max_grad_norm, 0, None, low_open=True)
-    check_int("epochs", epochs, 1)
-    check_number("lr", lr, 0, None, low_open=True)
+    check_number("max_grad_norm", max_grad_norm, 0, 1e6, low_open=True)
+    check_int("epochs", epochs, 1, 1000)
+    check_number("lr", lr, 0, 100, low_open=True)
     check_number("momentum", momentum, 0, 1, high_open=True)
     check_choice("grad_sample_mode", grad_sample_mode, GRAD_SAMPLE_MODES)
     check_choice("accountant", accountant, ("rdp", "prv"))
+    check_bool("compare_plain", compare_plain)
     if plain_lr is not None:
-        check_number("plain_lr", plain_lr, 0, None, low_open=True)
-    checkpoints = {check_int("checkpoints", int(c) if isinstance(c, np.integer) else c, 1, epochs)
-                   for c in checkpoints}
+        check_number("plain_lr", plain_lr, 0, 100, low_open=True)
+    if on_epoch is not None:
+        check_callable("on_epoch", on_epoch)
+    if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
+        raise TypeError(f"hidden must be a tuple of layer widths, got {hidden!r:.60}")
+    hidden = tuple(check_int("hidden", h, 1, 4096) for h in hidden)
+    if isinstance(checkpoints, (str, bytes)) or not hasattr(checkpoints, "__iter__"):
+        raise TypeError(f"checkpoints must be a collection of epochs, got {checkpoints!r:.60}")
+    checkpoints = {check_int("checkpoints", c, 1, epochs) for c in checkpoints}
     train_set, test = as_datasets(data, seed)
     n = len(train_set)
     check_int("batch_size", batch_size, 1, n)

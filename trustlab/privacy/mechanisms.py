@@ -16,10 +16,13 @@ import numpy as np
 from scipy import optimize, special
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_choice, check_int, check_number
+from trustlab._validate import check_array, check_choice, check_int, check_number
 
 __all__ = [
+    "EPSILON_RANGE",
+    "MAX_DRAWS",
     "MECHANISMS",
+    "SENSITIVITY_RANGE",
     "Sensitivity",
     "clipped_sum_sensitivity",
     "gaussian_delta",
@@ -36,14 +39,32 @@ __all__ = [
 MECHANISMS = ("laplace", "gaussian", "analytic_gaussian")
 
 
+#: Ranges of ε and of a sensitivity the mechanisms accept: beyond them the noise scale Δ/ε
+#: leaves the range of floats that its densities and δ can be computed in (1e-320 gave inf).
+EPSILON_RANGE, SENSITIVITY_RANGE = (1e-6, 1e3), (1e-9, 1e9)
+#: Most noise draws one call makes (10^7 float64: 80 MB).
+MAX_DRAWS = 10_000_000
+
+
 def _check_eps_sens(epsilon, sensitivity):
-    eps = check_number("epsilon", epsilon, 0.0, low_open=True)
-    if math.isinf(eps):
-        raise ValueError("epsilon must be finite, got inf")
-    sens = check_number("sensitivity", sensitivity, 0.0, low_open=True)
-    if math.isinf(sens):
-        raise ValueError("sensitivity must be finite, got inf")
+    eps = check_number("epsilon", epsilon, *EPSILON_RANGE)
+    sens = check_number("sensitivity", sensitivity, *SENSITIVITY_RANGE)
     return eps, sens
+
+
+def _check_release(value, size):
+    """``(value as a finite float array, output shape)``: size None, a count or a shape tuple."""
+    value = check_array("value", value, ndim=None, nonempty=True)
+    if size is None:
+        return value, value.shape
+    shape = (size,) if not isinstance(size, tuple) else size
+    shape = tuple(check_int("size", s, 1) for s in shape)
+    if value.ndim and shape[-value.ndim:] != value.shape:
+        raise ValueError(f"size must end with value's shape {value.shape} (one noise draw per entry), "
+                         f"got {shape}")
+    if math.prod(shape) > MAX_DRAWS:
+        raise ValueError(f"size asks for {math.prod(shape):,} draws; allowed: at most {MAX_DRAWS:,}")
+    return value, shape
 
 
 def laplace_scale(epsilon, sensitivity=1.0) -> float:
@@ -70,6 +91,8 @@ def gaussian_delta(sigma, epsilon, sensitivity=1.0) -> float:
     sigma = check_number("sigma", sigma, 0.0, low_open=True)
     a, b = sens / (2 * sigma) - eps * sigma / sens, -sens / (2 * sigma) - eps * sigma / sens
     log_pa, log_pb = special.log_ndtr(a), eps + special.log_ndtr(b)
+    if math.isinf(log_pa):  # Φ(a) underflows: the noise is so large that δ is 0 in floats
+        return 0.0
     return float(-math.exp(log_pa) * math.expm1(log_pb - log_pa))  # Φ(a)(1 − e^{lb − la}), stable
 
 
@@ -108,8 +131,8 @@ def laplace_mechanism(value, epsilon, sensitivity=1.0, size=None, seed=0):
     >>> round(float(laplace_mechanism(100.0, epsilon=1.0, seed=0)), 2)
     100.32
     """
-    value = np.asarray(value, dtype=float)
-    return value + numpy_rng(seed).laplace(0.0, laplace_scale(epsilon, sensitivity), size=size or value.shape)
+    value, shape = _check_release(value, size)
+    return value + numpy_rng(seed).laplace(0.0, laplace_scale(epsilon, sensitivity), size=shape)
 
 
 def gaussian_mechanism(value, epsilon, delta, sensitivity=1.0, calibration="classic", size=None, seed=0):
@@ -118,9 +141,9 @@ def gaussian_mechanism(value, epsilon, delta, sensitivity=1.0, calibration="clas
     >>> round(float(gaussian_mechanism(100.0, epsilon=0.5, delta=1e-5, seed=0)), 2)
     101.22
     """
-    value = np.asarray(value, dtype=float)
+    value, shape = _check_release(value, size)
     sigma = gaussian_sigma(epsilon, delta, sensitivity, calibration)
-    return value + numpy_rng(seed).normal(0.0, sigma, size=size or value.shape)
+    return value + numpy_rng(seed).normal(0.0, sigma, size=shape)
 
 
 class Sensitivity(NamedTuple):
@@ -140,6 +163,6 @@ def clipped_sum_sensitivity(max_norm, dim) -> Sensitivity:
     >>> clipped_sum_sensitivity(1.0, 100)
     Sensitivity(l1=10.0, l2=1.0)
     """
-    c = check_number("max_norm", max_norm, 0.0, low_open=True)
-    d = check_int("dim", dim, 1)
+    c = check_number("max_norm", max_norm, *SENSITIVITY_RANGE)
+    d = check_int("dim", dim, 1, 10**12)
     return Sensitivity(l1=c * math.sqrt(d), l2=c)

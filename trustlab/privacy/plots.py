@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator, NullLocator
 
 from trustlab.plotting import OKABE_ITO, figure_axes, two_axes
+from trustlab.stats import mean_ci
 
 __all__ = ["PUBLISHED_MNIST", "plot_dpsgd_point", "plot_mechanism", "plot_privacy_plan",
            "plot_privacy_utility", "plot_randomized_response", "plot_training_time"]
@@ -53,7 +54,8 @@ def plot_mechanism(result, ax=None):
     """Output densities of a mechanism on D and D′ (left) and the privacy loss of each output (right).
 
     ``ax`` may be a pair of axes. The right panel marks ±ε: the Laplace loss stays inside the
-    band for every output; the Gaussian loss leaves it, on outputs whose probability δ covers.
+    band for every output; the Gaussian loss leaves it in the tail (shaded, with P[loss > ε]),
+    where δ = E[(1 − e^(ε − L))₊] pays for the overshoot.
     Returns ``(fig, (ax_density, ax_loss), data)``.
     """
     fig, ax_d, ax_l = _two_axes(ax)
@@ -75,7 +77,7 @@ def plot_mechanism(result, ax=None):
     ax_l.axhline(-r.epsilon, color=OKABE_ITO["vermillion"], ls=":")
     if above.any():
         ax_l.fill_between(r.y, r.epsilon, r.loss, where=above, color=OKABE_ITO["vermillion"], alpha=0.3,
-                          label=f"loss > ε: P = {r.tail_probability:.1e} under D")
+                          label=f"loss > ε: P = {r.tail_probability:.1e}, δ(ε) = {r.exact_delta:.1e}")
     ax_l.set_ylim(-2.5 * r.epsilon, 2.5 * r.epsilon)
     ax_l.set_xlabel("released answer y (units of the query f)")
     ax_l.set_ylabel("privacy loss (nats)")
@@ -133,14 +135,14 @@ PUBLISHED_MNIST = {
 
 
 def plot_dpsgd_point(point, grid, ax=None, legend=True):
-    """Test accuracy against ε for every precomputed DP-SGD setting, with this one marked and
-    its training time with and without DP in the title.
+    """Mean test accuracy against ε for every precomputed DP-SGD setting, with this one marked
+    (bars: its 95 % interval over the seeds) and its training time with and without DP in the title.
 
     ``grid`` is the ``{(σ, C, batch, epochs): DPSGDPoint}`` dict of
     :func:`trustlab.privacy.dpsgd_sweep.load_dpsgd_grid`; the line joins the settings that
-    differ from ``point`` only in the number of epochs (ε grows with every step).
-    ``legend=False`` leaves the legend out (a third of the render time; explorers show it once
-    as a caption instead).
+    differ from ``point`` only in the number of epochs (ε grows with every step), with their
+    intervals. ``legend=False`` leaves the legend out (a third of the render time; explorers
+    show it once as a caption instead).
     """
     from matplotlib.ticker import FixedLocator
 
@@ -154,11 +156,14 @@ def plot_dpsgd_point(point, grid, ax=None, legend=True):
                    == (point.noise_multiplier, point.max_grad_norm, point.batch_size)),
                   key=lambda p: p.epochs)
     line_eps, line_acc = [p.epsilon_rdp for p in same], [p.test_accuracy for p in same]
-    ax.plot(line_eps, line_acc, "-", color=OKABE_ITO["blue"], label="this σ, C, batch: more epochs →")
-    ax.plot([point.epsilon_rdp], [point.test_accuracy], "o", color=OKABE_ITO["vermillion"],
-            markersize=9, label=f"this setting: ε = {point.epsilon_rdp:.2f}")
+    half = [p.interval.half_width for p in same]
+    ax.errorbar(line_eps, line_acc, yerr=half, fmt="-", color=OKABE_ITO["blue"], capsize=2,
+                label="this σ, C, batch: more epochs →")
+    ax.errorbar([point.epsilon_rdp], [point.test_accuracy], yerr=[point.interval.half_width], fmt="o",
+                color=OKABE_ITO["vermillion"], markersize=9, capsize=3,
+                label=f"this setting: ε = {point.epsilon_rdp:.2f}")
     ax.axhline(point.plain_test_accuracy, color=OKABE_ITO["black"], lw=0.8, ls=":",
-               label="same settings without DP (no clipping, same lr)")
+               label="same settings without DP (no clipping, lr 0.5)")
     ax.set_xscale("log")
     ax.xaxis.set_major_locator(FixedLocator([0.3, 1, 3, 10, 30, 100, 300]))
     ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
@@ -166,22 +171,25 @@ def plot_dpsgd_point(point, grid, ax=None, legend=True):
     ax.set_xlabel("ε spent (RDP, δ = 1e-5; log scale)")
     ax.set_ylabel("test accuracy (digits)")
     ax.set_ylim(0, 1.02)
-    ax.set_title(f"DP-SGD on digits. Training CPU time: {point.cpu_seconds:.2f} s with DP, "
-                 f"{point.plain_cpu_seconds:.2f} s without (×{point.slowdown:.1f})")
+    n = len(point.test_accuracies)
+    ax.set_title(f"DP-SGD on digits, {n} seeds (bars: 95 % interval). CPU time of {n} seeds: "
+                 f"{point.cpu_seconds:.2f} s with DP, {point.plain_cpu_seconds:.2f} s without")
     if legend:
         ax.legend(loc="lower right", fontsize="small")
     data = {"epsilon": [p.epsilon_rdp for p in pts], "accuracy": [p.test_accuracy for p in pts],
-            "line": (line_eps, line_acc), "point": (point.epsilon_rdp, point.test_accuracy),
+            "line": (line_eps, line_acc), "line_half_width": half,
+            "point": (point.epsilon_rdp, point.test_accuracy), "point_half_width": point.interval.half_width,
             "seconds": (point.plain_cpu_seconds, point.cpu_seconds)}
     return fig, ax, data
 
 
 def plot_privacy_utility(records, baseline=None, anchors=True, ax=None):
-    """Test accuracy against ε for each recipe (mean over seeds, bars span min–max), with the
-    published MNIST anchors marked (a different dataset: compare shapes, not levels).
+    """Test accuracy against ε for each recipe (mean over seeds, bars: its 95 % interval), with
+    the published MNIST anchors marked (a different dataset: compare shapes, not levels).
 
-    ``records`` are the dicts of :func:`trustlab.privacy.dpsgd_sweep.load_privacy_utility`;
-    ``baseline`` is the non-private accuracy, drawn as a dotted line.
+    ``records`` are the per-seed dicts of :func:`trustlab.privacy.dpsgd_sweep.load_privacy_utility`;
+    ``baseline`` is the non-private accuracy, drawn as a dotted line. ``data[recipe]`` holds
+    ``epsilon``, ``mean``, ``half_width`` and the per-seed ``accuracies``.
     """
     fig, ax = figure_axes(ax, figsize=(7.2, 4.2))
     data = {}
@@ -190,11 +198,12 @@ def plot_privacy_utility(records, baseline=None, anchors=True, ax=None):
         eps = sorted({r["target_epsilon"] for r in records if r["recipe"] == recipe})
         accs = [[r["test_accuracy"] for r in records
                  if r["recipe"] == recipe and r["target_epsilon"] == e] for e in eps]
-        mean = np.array([np.mean(a) for a in accs])
-        low, high = mean - [min(a) for a in accs], [max(a) for a in accs] - mean
-        ax.errorbar(eps, mean, yerr=[low, high], fmt="o-", color=color, capsize=3,
-                    label=f"{recipe} (digits, ours)")
-        data[recipe] = {"epsilon": eps, "mean": mean.tolist()}
+        intervals = [mean_ci(a) for a in accs]
+        mean = [iv.mean for iv in intervals]
+        half = [iv.half_width for iv in intervals]
+        ax.errorbar(eps, mean, yerr=half, fmt="o-", color=color, capsize=3,
+                    label=f"{recipe} (digits, ours, {len(accs[0])} seeds)")
+        data[recipe] = {"epsilon": eps, "mean": mean, "half_width": half, "accuracies": accs}
     if anchors:
         for marker, (name, pairs) in zip(("s", "^"), PUBLISHED_MNIST.items()):
             ax.plot(*zip(*pairs), marker, color=OKABE_ITO["black"], fillstyle="none",

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_int, check_number
+from trustlab._validate import check_array, check_int, check_number
 
 __all__ = [
     "RandomizedResponseResult",
@@ -23,6 +23,9 @@ __all__ = [
     "rr_estimate",
     "rr_std_error",
 ]
+
+#: Most respondents a simulated survey draws (10^7 booleans and uniforms: ~90 MB, ~0.3 s).
+MAX_RESPONDENTS = 10_000_000
 
 
 def _check_p_truth(p_truth):
@@ -50,9 +53,7 @@ def randomized_response(answers, p_truth, seed=0) -> np.ndarray:
     [True, True, False]
     """
     p = _check_p_truth(p_truth)
-    answers = np.asarray(answers, dtype=bool)
-    if answers.ndim != 1 or answers.size == 0:
-        raise ValueError(f"answers must be a non-empty 1-d array of booleans, got shape {answers.shape}")
+    answers = check_array("answers", answers, kind="bool", ndim=1)
     lie = numpy_rng(seed).random(answers.size) >= p
     return answers ^ lie
 
@@ -67,9 +68,7 @@ def rr_estimate(noisy_answers, p_truth) -> float:
     0.0
     """
     p = _check_p_truth(p_truth)
-    noisy = np.asarray(noisy_answers, dtype=bool)
-    if noisy.size == 0:
-        raise ValueError("noisy_answers must not be empty")
+    noisy = check_array("noisy_answers", noisy_answers, kind="bool", ndim=1)
     return float((noisy.mean() - (1.0 - p)) / (2.0 * p - 1.0))
 
 
@@ -123,7 +122,7 @@ def compute_randomized_response(p_truth=0.75, n_respondents=1000, true_rate=0.3,
     'epsilon=1.10  estimate=0.280  true rate=0.300  error=-0.020  (95% margin ±0.054)'
     """
     p = _check_p_truth(p_truth)
-    n = check_int("n_respondents", n_respondents, 1)
+    n = check_int("n_respondents", n_respondents, 1, MAX_RESPONDENTS)
     rate = check_number("true_rate", true_rate, 0.0, 1.0)
     rng = numpy_rng(seed)
     truth = np.zeros(n, dtype=bool)

@@ -79,15 +79,16 @@ def make_mechanism_explorer(*, seed=0, preset=None) -> Explorer:
 
 @explorer_builder
 def make_epsilon_planner_explorer(*, preset=None) -> Explorer:
-    """An ε planner for DP-SGD: σ, q, epochs, δ -> ε (RDP, live), or target ε -> σ; PRV on a button.
+    """An ε planner for DP-SGD: σ, q, epochs, δ -> ε (RDP, live) and the attack bound, or target ε -> σ.
 
-    Moving a slider never runs the PRV accountant (0.1–15 s); the button does, for the current
-    setting, and its answer is cached.
+    Every move also reads out the largest true-positive rate any membership attack can reach at
+    1 % false positives (:func:`trustlab.privacy.risk.compute_risk`, cached per setting). Moving
+    a slider never runs the PRV accountant (0.1–15 s); the button does, for the current setting.
 
     >>> planner = make_epsilon_planner_explorer()
     >>> planner.mode.value = "noise_multiplier"
-    >>> round(planner.result.noise_multiplier, 3)
-    0.865
+    >>> round(planner.result.noise_multiplier, 3), round(planner.result.risk.tpr_at[0.01], 3)
+    (0.865, 0.038)
     """
     controls = {
         "mode": widgets.ToggleButtons(options=[("σ → ε", "epsilon"), ("target ε → σ", "noise_multiplier")],
@@ -108,27 +109,23 @@ def make_epsilon_planner_explorer(*, preset=None) -> Explorer:
     }
     planner = Explorer(controls, compute_privacy_plan, lambda r: plot_privacy_plan(r),
                        title="ε planner: how much privacy does a DP-SGD run spend?",
-                       fixed={"with_prv": False}, preset=preset)
-    planner.prv_button = widgets.Button(description="PRV ε for this setting (slow: 0.1–15 s)",
-                                        layout=widgets.Layout(width="24em"))
+                       fixed={"with_prv": False, "with_risk": True}, preset=preset)
 
-    def _prv(_button):
-        label = planner.prv_button.description
-        planner.prv_button.disabled, planner.prv_button.description = True, "computing PRV ε …"  # feedback
+    def _prv():
         planner._fixed["with_prv"] = True
         try:
             planner.update()
         finally:
             planner._fixed["with_prv"] = False
-            planner.prv_button.disabled, planner.prv_button.description = False, label
 
-    planner.prv_button.on_click(_prv)
+    planner.prv_button = planner.add_button("PRV ε for this setting (slow: 0.1–15 s)", _prv,
+                                            busy_description="computing PRV ε …", width="24em")
 
     def _show_mode(_change=None):  # the slider the current direction ignores is greyed out
         inverse = planner.mode.value == "noise_multiplier"
         planner.noise_multiplier.disabled, planner.target_epsilon.disabled = inverse, not inverse
 
-    planner.mode.observe(_show_mode, names="value")
+    planner.mode.observe(planner.guard(_show_mode, "direction"), names="value")
     _show_mode()
     planner.children = (*planner.children[:-2], planner.prv_button, *planner.children[-2:])
     return planner
@@ -138,10 +135,14 @@ def make_epsilon_planner_explorer(*, preset=None) -> Explorer:
 def make_dpsgd_explorer(*, seed=0, preset=None, grid=None) -> Explorer:
     """DP-SGD on digits: noise multiplier, clipping norm, batch size, epochs -> accuracy, ε, time.
 
-    Every slider position is precomputed (:func:`trustlab.privacy.dpsgd_sweep.load_dpsgd_grid`,
-    seed 0), so moving a slider reads the sweep; "train this setting now" retrains the setting
-    live with :func:`trustlab.privacy.dpsgd.train_dp` and ``seed``, showing progress. The live
-    result is ``explorer.live_result``.
+    Every slider position is precomputed with 5 seeds (:func:`trustlab.privacy.dpsgd_sweep.load_dpsgd_grid`),
+    so moving a slider reads the sweep. Two buttons train the current setting live, with a
+    progress bar: "compute this setting now" trains the sweep's seeds as one batched
+    computation (:func:`trustlab.privacy.dpsgd_run.train_dp_many`; result in ``.now_result``,
+    method ``.compute_now()``), "train with Opacus" trains seed ``seed`` through Opacus'
+    PrivacyEngine (:func:`trustlab.privacy.dpsgd.train_dp`, with its non-private twin and the
+    time each takes; ``.live_result``, method ``.train()``). For the same seed both give the
+    sweep's numbers.
 
     >>> ex = make_dpsgd_explorer()
     >>> ex.noise_multiplier.value = 3.0
@@ -149,7 +150,8 @@ def make_dpsgd_explorer(*, seed=0, preset=None, grid=None) -> Explorer:
     (3.0, True)
     """
     from trustlab.privacy.dpsgd import train_dp
-    from trustlab.privacy.dpsgd_sweep import FIXED, GRID, load_dpsgd_grid
+    from trustlab.privacy.dpsgd_run import train_dp_many
+    from trustlab.privacy.dpsgd_sweep import FIXED, GRID, SEEDS, load_dpsgd_grid
     from trustlab.privacy.plots import plot_dpsgd_point
 
     grid = grid or GRID
@@ -166,38 +168,48 @@ def make_dpsgd_explorer(*, seed=0, preset=None, grid=None) -> Explorer:
         return points[(noise_multiplier, max_grad_norm, batch_size, epochs)]
 
     explorer = Explorer(controls, compute, lambda p: plot_dpsgd_point(p, points, legend=False),
-                        title="DP-SGD explorer (digits, 64-128-10 MLP; precomputed sweep)",
+                        title="DP-SGD explorer (digits, 64-128-10 MLP; precomputed sweep, 5 seeds)",
                         preset=preset)
     explorer.caption = widgets.HTML(
-        "<small>grey dots: every precomputed setting; <span style='color:#0072B2'>blue line</span>: "
-        "this σ, C and batch size with 5, 10, 20, 40 epochs; <span style='color:#D55E00'>red dot"
-        "</span>: this setting; dotted line: the same settings without DP (no clipping, same lr)"
-        "</small>")
-    explorer.live_result = None
-    explorer.train_now = widgets.Button(description="train this setting now",
-                                        layout=widgets.Layout(width="16em"))
+        "<small>grey dots: every precomputed setting (mean of 5 seeds); <span style='color:#0072B2'>"
+        "blue line</span>: this σ, C and batch size with 5, 10, 20, 40 epochs; <span style='color:#D55E00'>"
+        "red dot</span>: this setting; bars: 95 % intervals over the seeds; dotted line: the same "
+        "settings without DP (no clipping, lr 0.5)</small>")
+    explorer.live_result = explorer.now_result = None
     explorer.progress = widgets.IntProgress(0, min=0, max=1, description="live run",
                                             layout=widgets.Layout(width="24em"))
     explorer.live = widgets.HTML()
+    fixed = dict(lr=FIXED["lr"], hidden=tuple(FIXED["hidden"]), delta=FIXED["delta"])
 
-    def _train(_button=None):
+    def _progress(epochs):
+        explorer.progress.max, explorer.progress.value = epochs, 0
+        return lambda epoch, loss: setattr(explorer.progress, "value", epoch + 1)
+
+    def _now():
         values = explorer.preset()
-        explorer.train_now.disabled = True
-        explorer.progress.max, explorer.progress.value = values["epochs"], 0
-        try:
-            result = train_dp(**values, lr=FIXED["lr"], hidden=tuple(FIXED["hidden"]),
-                              delta=FIXED["delta"], seed=seed,
-                              on_epoch=lambda epoch, loss: setattr(explorer.progress, "value", epoch + 1))
-        finally:
-            explorer.train_now.disabled = False
+        result = train_dp_many(**values, **fixed, seeds=SEEDS, compare_plain=False,
+                               on_epoch=_progress(values["epochs"]))
+        explorer.now_result = result
+        explorer.live.value = (f"<code>now ({len(SEEDS)} seeds, batched, {result.seconds:.1f} s): "
+                               f"{html.escape(result.summary())}<br>sweep: "
+                               f"{html.escape(explorer.result.summary())}</code>")
+        return result
+
+    def _opacus():
+        values = explorer.preset()
+        result = train_dp(**values, **fixed, seed=seed, on_epoch=_progress(values["epochs"]))
         explorer.live_result = result
-        explorer.live.value = (f"<code>live: {html.escape(result.summary())}<br>time: DP "
+        explorer.live.value = (f"<code>Opacus, seed {seed}: {html.escape(result.summary())}<br>time: DP "
                                f"{result.seconds:.2f} s vs non-private {result.plain_seconds:.2f} s "
                                f"(wall), ×{result.slowdown:.1f} in CPU time</code>")
         return result
 
-    explorer.train_now.on_click(_train)
-    explorer.train = _train
+    explorer.now_button = explorer.add_button(f"compute this setting now ({len(SEEDS)} seeds)", _now,
+                                              busy_description="training 5 seeds …", width="20em")
+    explorer.train_now = explorer.add_button("train with Opacus (one seed)", _opacus,
+                                             busy_description="training with Opacus …", width="20em")
+    explorer.compute_now, explorer.train = explorer.now_button.run, explorer.train_now.run
     explorer.children = (*explorer.children, explorer.caption,
-                         widgets.HBox([explorer.train_now, explorer.progress]), explorer.live)
+                         widgets.HBox([explorer.now_button, explorer.train_now, explorer.progress]),
+                         explorer.live)
     return explorer

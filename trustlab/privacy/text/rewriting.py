@@ -4,26 +4,31 @@ Each word w is mapped to its vector φ(w); noise z with density ∝ exp(−ε‖
 uniform on the sphere, radius ~ Gamma(n, 1/ε) in n dimensions) and the vocabulary word nearest
 to φ(w) + z is released. For any output ŵ, P[M(w) = ŵ] ≤ exp(ε·d(w, w′)) · P[M(w′) = ŵ] with
 d the Euclidean distance: nearby words are hard to tell apart, distant ones are not protected
-as much. That is metric DP (dχ-privacy): ε is per unit of embedding distance.
+as much. That is metric DP (dχ-privacy): ε is per unit of embedding distance. The guarantee and
+where releases land by distance are in :mod:`trustlab.privacy.text.guarantee`.
+
+Seeding (the kit's choice): ε is part of the noise's seed, so one seed draws independent noise
+at different ε. With a shared seed, the noise at ε = 20 would be the noise at ε = 50 stretched
+2.5 times along the same directions, and rewrites at different ε would look alike.
 """
 
 from __future__ import annotations
 
-import math
 import re
+import struct
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_int, check_number
+from trustlab._validate import abbreviate, check_array, check_int, check_number
 from trustlab.privacy.text.vectors import WordVectors, load_word_vectors
 
 __all__ = [
+    "MAX_DRAWS",
     "DeniabilityStats",
-    "GuaranteeCheck",
-    "check_metric_dp",
+    "check_word",
     "noisy_nearest",
     "perturb",
     "perturb_texts",
@@ -34,11 +39,33 @@ __all__ = [
 ]
 
 _TOKEN = re.compile(r"[A-Za-z]+|[^A-Za-z]+")
-_CHUNK = 1024  # queries per matmul: 1024 x 10,009 float32 scores ≈ 41 MB at a time
+_CHUNK = 1024  # queries per matmul: 1024 x 10,010 float32 scores ≈ 41 MB at a time
+#: Most releases one call draws: 200,000 nearest-word searches take ~15 s of CPU here.
+MAX_DRAWS = 200_000
+
+
+#: ε per unit of distance the mechanism accepts: below 1e-3 the noise (length n/ε) leaves float32's range.
+EPSILON_RANGE = (1e-3, 1e12)
 
 
 def _check_epsilon(epsilon):
-    return check_number("epsilon", epsilon, 0.0, math.inf, low_open=True, high_open=True)
+    return check_number("epsilon", epsilon, *EPSILON_RANGE)
+
+
+def check_word(name, word, vectors) -> str:
+    """``word`` lowercased if it is in the vocabulary of ``vectors``, else a ValueError naming ``name``."""
+    if not isinstance(word, str):
+        raise TypeError(f"{name} must be a word (str), got {abbreviate(word)} ({type(word).__name__})")
+    if word.lower() not in vectors.index:
+        raise ValueError(f"{name} must be one of the {len(vectors):,} words of the vocabulary "
+                         f"(lowercase English words), got {abbreviate(word)}")
+    return word.lower()
+
+
+def _noise_rng(seed, epsilon) -> np.random.Generator:
+    # One draw from the seed's stream, and the bits of ε: independent noise for every ε.
+    key = int(numpy_rng(seed).integers(2**63 - 1))
+    return np.random.default_rng([key, int.from_bytes(struct.pack("<d", epsilon), "little")])
 
 
 def _vectors(vectors):
@@ -53,15 +80,16 @@ def sample_noise(n_samples, dim, epsilon, seed=0) -> np.ndarray:
     """Draws from the density ∝ exp(−ε‖z‖) on R^dim: uniform direction, radius ~ Gamma(dim, 1/ε).
 
     The expected norm is dim/ε, so in 200 dimensions ε = 200 still moves a word by 1 on average.
+    ε is part of the seed (``_noise_rng``): the same seed gives independent draws at another ε.
 
     >>> z = sample_noise(20_000, 50, epsilon=100, seed=0)
     >>> z.shape, round(float(np.linalg.norm(z, axis=1).mean()), 2)
     ((20000, 50), 0.5)
     """
-    n_samples = check_int("n_samples", n_samples, 0)
-    dim = check_int("dim", dim, 1)
+    n_samples = check_int("n_samples", n_samples, 0, MAX_DRAWS)
+    dim = check_int("dim", dim, 1, 10_000)
     epsilon = _check_epsilon(epsilon)
-    rng = numpy_rng(seed)
+    rng = _noise_rng(seed, epsilon)
     direction = rng.standard_normal((n_samples, dim))
     direction /= np.linalg.norm(direction, axis=1, keepdims=True)
     radius = rng.gamma(shape=dim, scale=1.0 / epsilon, size=n_samples)
@@ -82,17 +110,17 @@ def noisy_nearest(ids, epsilon, seed=0, *, vectors=None) -> np.ndarray:
     """
     wv = _vectors(vectors)
     epsilon = _check_epsilon(epsilon)
-    ids = np.asarray(ids, dtype=np.int64).reshape(-1)
-    if ids.size and (ids.min() < 0 or ids.max() >= len(wv)):
-        raise ValueError(f"ids must be in [0, {len(wv) - 1}], got values from {ids.min()} to {ids.max()}")
-    noise = sample_noise(ids.size, wv.dim, epsilon, numpy_rng(seed)).astype(np.float32)
+    ids = check_array("ids", ids, kind="int", ndim=1, nonempty=False, min_value=0, max_value=len(wv) - 1)
+    check_int("len(ids)", ids.size, 0, MAX_DRAWS)
+    rng = _noise_rng(seed, epsilon)
     table = wv.search_table
     out = np.empty(ids.size, dtype=np.int64)
     query = np.ones((min(ids.size, _CHUNK), wv.dim + 1), dtype=np.float32)
-    for start in range(0, ids.size, _CHUNK):
+    for start in range(0, ids.size, _CHUNK):  # noise per chunk: memory stays ~1 MB whatever ids.size
         stop = min(start + _CHUNK, ids.size)
         rows = query[: stop - start]
-        np.add(wv.vectors[ids[start:stop]], noise[start:stop], out=rows[:, :-1])
+        noise = sample_noise(stop - start, wv.dim, epsilon, rng).astype(np.float32)
+        np.add(wv.vectors[ids[start:stop]], noise, out=rows[:, :-1])
         out[start:stop] = (rows @ table).argmax(axis=1)
     return out
 
@@ -182,8 +210,10 @@ def substitution_distribution(word, epsilon, n_draws=2000, seed=0, *, vectors=No
     ('boston', 0.0)
     """
     wv = _vectors(vectors)
-    n_draws = check_int("n_draws", n_draws, 1)
-    out = noisy_nearest(np.full(n_draws, wv.ids([word])[0]), epsilon, seed, vectors=wv)
+    word = check_word("word", word, wv)
+    epsilon = _check_epsilon(epsilon)
+    n_draws = check_int("n_draws", n_draws, 1, MAX_DRAWS)
+    out = noisy_nearest(np.full(n_draws, wv.index[word]), epsilon, seed, vectors=wv)
     counts = Counter(out.tolist())
     return {wv.words[i]: c / n_draws for i, c in sorted(counts.items(), key=lambda x: (-x[1], x[0]))}
 
@@ -209,66 +239,14 @@ def plausible_deniability(words, epsilon, n_draws=100, seed=0, *, vectors=None) 
     [('boston', 10, 1)]
     """
     wv = _vectors(vectors)
-    n_draws = check_int("n_draws", n_draws, 1)
-    if isinstance(words, str):
-        raise TypeError("words must be a list of words, not one string")
-    unique = list(dict.fromkeys(words))
+    if isinstance(words, str) or not isinstance(words, (list, tuple)):
+        raise TypeError(f"words must be a list of words, got {abbreviate(words)} ({type(words).__name__})")
+    unique = list(dict.fromkeys(check_word("words", w, wv) for w in words))
     if not unique:
         raise ValueError("words must not be empty")
+    epsilon = _check_epsilon(epsilon)
+    n_draws = check_int("n_draws", n_draws, 1, MAX_DRAWS // len(unique))
     ids = wv.ids(unique)
     out = noisy_nearest(np.repeat(ids, n_draws), epsilon, seed, vectors=wv).reshape(len(ids), n_draws)
     return [DeniabilityStats(w, n_draws, int((row == i).sum()), len(np.unique(row)))
             for w, i, row in zip(unique, ids, out)]
-
-
-@dataclass(frozen=True)
-class GuaranteeCheck:
-    """Estimated log P[M(w)=ŵ]/P[M(w′)=ŵ] over outputs ŵ seen often enough, against ε·d(w, w′)."""
-
-    word: str
-    other: str
-    epsilon: float
-    bound: float
-    outputs: tuple
-    log_ratios: tuple
-    std_errors: tuple
-
-    @property
-    def max_excess(self) -> float:
-        """Largest |log ratio| − bound in standard errors; ≤ ~3 is consistent with the guarantee."""
-        return max((abs(r) - self.bound) / s for r, s in zip(self.log_ratios, self.std_errors))
-
-    def summary(self) -> str:
-        worst = max(abs(r) for r in self.log_ratios)
-        return (f"{self.word} vs {self.other}: epsilon*d={self.bound:.2f}  "
-                f"max |log ratio|={worst:.2f} over {len(self.outputs)} outputs")
-
-
-def check_metric_dp(word, other, epsilon, n_draws=20_000, min_count=30, seed=0, *, vectors=None):
-    """Estimate the log-probability ratios the guarantee bounds, for one pair of words.
-
-    Each ratio is estimated from counts c, c′ out of ``n_draws`` draws per word; its standard
-    error is about sqrt(1/c + 1/c′). Outputs seen fewer than ``min_count`` times by either word
-    are skipped (their ratios are too noisy to say anything).
-
-    >>> check = check_metric_dp("mom", "dad", epsilon=40, n_draws=4000, seed=0)
-    >>> max(abs(r) for r in check.log_ratios) <= check.bound
-    True
-    """
-    wv = _vectors(vectors)
-    epsilon = _check_epsilon(epsilon)
-    n_draws = check_int("n_draws", n_draws, 1)
-    min_count = check_int("min_count", min_count, 1)
-    rng = numpy_rng(seed)
-    a = np.bincount(noisy_nearest(np.full(n_draws, wv.ids([word])[0]), epsilon, rng, vectors=wv),
-                    minlength=len(wv))
-    b = np.bincount(noisy_nearest(np.full(n_draws, wv.ids([other])[0]), epsilon, rng, vectors=wv),
-                    minlength=len(wv))
-    seen = np.flatnonzero((a >= min_count) & (b >= min_count))
-    if seen.size == 0:
-        raise ValueError(f"no output was seen {min_count} times from both words; raise n_draws "
-                         f"(got {n_draws}) or lower min_count")
-    ratios = np.log(a[seen] / b[seen])
-    errors = np.sqrt(1.0 / a[seen] + 1.0 / b[seen])
-    return GuaranteeCheck(word, other, epsilon, epsilon * wv.distance(word, other),
-                          tuple(wv.words[i] for i in seen), tuple(ratios.tolist()), tuple(errors.tolist()))

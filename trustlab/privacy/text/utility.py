@@ -18,17 +18,17 @@ from pathlib import Path
 import numpy as np
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_int
+from trustlab._validate import check_bool, check_int, check_number
 from trustlab.cache import cached
-from trustlab.privacy.text.rewriting import (_check_epsilon, perturb_texts, plausible_deniability,
-                                             substitution_distribution, vocabulary_words)
+from trustlab.stats import format_ci, mean_ci
+from trustlab.privacy.text.rewriting import _check_epsilon, perturb_texts
 from trustlab.privacy.text.vectors import load_word_vectors
 
 __all__ = [
     "SWEEP_EPSILONS",
-    "TextRewritingResult",
+    "SWEEP_SEEDS",
     "UtilitySweep",
-    "compute_text_rewriting",
+    "compute_intent_accuracy",
     "intent_accuracy",
     "intent_utterances",
     "utility_sweep",
@@ -64,8 +64,9 @@ INTENTS = {
 }
 _SLOTS["boss"] = ["boss", "team", "manager", "client"]
 
-#: The ε grid of the cached sweep (and of the explorer's slider).
+#: The ε grid of the cached sweep (and of the explorer's slider), and its seeds.
 SWEEP_EPSILONS = (10, 20, 30, 40, 50, 60, 70, 80, 100, 150)
+SWEEP_SEEDS = (0, 1, 2, 3, 4)
 SWEEP_DIR = Path(__file__).resolve().parent / "sweeps"
 
 
@@ -121,50 +122,75 @@ def intent_accuracy(epsilon, n_train=150, n_test=100, seed=0) -> float:
 
 @dataclass(frozen=True)
 class UtilitySweep:
-    """Intent accuracy against ε, with the no-rewriting baseline; ``seconds`` of compute."""
+    """Intent accuracy against ε, one value per seed, with the no-rewriting baseline per seed."""
 
     epsilons: tuple
-    accuracy: tuple
-    baseline: float
+    accuracies: tuple  # one tuple per ε: the accuracy of each seed
+    baselines: tuple  # the no-rewriting accuracy of each seed
+    seeds: tuple
     seconds: float
     from_cache: bool = False
 
-    def at(self, epsilon) -> float:
-        """Accuracy at a swept ε (exact lookup; ValueError names the swept values)."""
-        for e, acc in zip(self.epsilons, self.accuracy):
-            if math.isclose(e, epsilon):
-                return acc
+    @property
+    def accuracy(self) -> tuple:
+        """Mean accuracy over the seeds at each ε."""
+        return tuple(mean_ci(a).mean for a in self.accuracies)
+
+    @property
+    def baseline(self) -> float:
+        """Mean no-rewriting accuracy over the seeds."""
+        return mean_ci(self.baselines).mean
+
+    def interval(self, epsilon):
+        """The accuracy's mean and 95 % interval over the seeds at a swept ε (:class:`~trustlab.stats.Interval`)."""
+        for e, acc in zip(self.epsilons, self.accuracies):
+            if math.isclose(e, _check_epsilon(epsilon)):
+                return mean_ci(acc)
         raise ValueError(f"epsilon must be one of the swept values {list(self.epsilons)}, got {epsilon}")
 
+    def at(self, epsilon) -> float:
+        """Mean accuracy at a swept ε (exact lookup; ValueError names the swept values)."""
+        return self.interval(epsilon).mean
+
     def summary(self) -> str:
-        pairs = "  ".join(f"{e:g}:{a:.2f}" for e, a in zip(self.epsilons, self.accuracy))
-        return f"intent accuracy by epsilon  {pairs}  (no rewriting: {self.baseline:.2f})"
+        pairs = "  ".join(f"{e:g}:{format_ci(a, 2, seeds=False)}" for e, a in zip(self.epsilons, self.accuracies))
+        return (f"intent accuracy by epsilon ({len(self.seeds)} seeds)  {pairs}  "
+                f"(no rewriting: {format_ci(self.baselines, 2, seeds=False)})")
 
 
-def utility_params(epsilons=SWEEP_EPSILONS, n_train=150, n_test=100, seed=0) -> dict:
+def utility_params(epsilons=SWEEP_EPSILONS, n_train=150, n_test=100, seeds=SWEEP_SEEDS) -> dict:
     """The cache-key parameters of :func:`utility_sweep` (includes a hash of the word vectors)."""
     vectors = load_word_vectors().vectors
-    return {"epsilons": [float(e) for e in epsilons], "n_train": n_train, "n_test": n_test, "seed": seed,
-            "vectors": hashlib.sha256(vectors.tobytes()).hexdigest()}
+    return {"epsilons": [float(e) for e in epsilons], "n_train": n_train, "n_test": n_test,
+            "seeds": list(seeds), "vectors": hashlib.sha256(vectors.tobytes()).hexdigest()}
 
 
-def compute_utility(epsilons=SWEEP_EPSILONS, n_train=150, n_test=100, seed=0) -> dict:
-    """Train and test the intent classifier at every ε, live (about 1 s per ε)."""
+def compute_utility(epsilons=SWEEP_EPSILONS, n_train=150, n_test=100, seeds=SWEEP_SEEDS) -> dict:
+    """Train and test the intent classifier at every ε and seed, live (about 0.5 s each)."""
     start = time.perf_counter()
-    accuracy = [intent_accuracy(e, n_train, n_test, seed) for e in epsilons]
-    baseline = intent_accuracy(math.inf, n_train, n_test, seed)
+    accuracy = [[intent_accuracy(e, n_train, n_test, s) for s in seeds] for e in epsilons]
+    baseline = [intent_accuracy(math.inf, n_train, n_test, s) for s in seeds]
     return {"accuracy": accuracy, "baseline": baseline, "seconds": time.perf_counter() - start}
 
 
-def utility_sweep(epsilons=SWEEP_EPSILONS, n_train=150, n_test=100, seed=0, *, cache=True):
-    """:func:`intent_accuracy` for each ε (same data per ε), cached on disk.
+def _check_utility(value, n_epsilons, n_seeds) -> None:
+    acc, base = value["accuracy"], value["baseline"]
+    if len(acc) != n_epsilons or any(len(a) != n_seeds for a in acc) or len(base) != n_seeds:
+        raise ValueError(f"expected {n_epsilons} x {n_seeds} accuracies and {n_seeds} baselines")
+    for x in [*np.ravel(acc), *base]:
+        check_number("accuracy", x, 0, 1)
+    check_number("seconds", value["seconds"], 0)
+
+
+def utility_sweep(epsilons=SWEEP_EPSILONS, n_train=150, n_test=100, seeds=SWEEP_SEEDS, *, cache=True):
+    """:func:`intent_accuracy` for each ε and seed (the same data per ε), cached on disk.
 
     The cache key (:mod:`trustlab.cache`) holds the parameters, the trustlab version and a hash
     of the word vectors. The default sweep ships in ``trustlab/privacy/text/sweeps/`` (written by
     ``scripts/make_sweeps.py``); other settings are cached in ``$TRUSTLAB_CACHE_DIR`` (default
     ``~/.cache/trustlab``); ``cache=False`` recomputes live and does not touch the disk.
 
-    >>> sweep = utility_sweep((20, 100), n_train=20, n_test=10, cache=False)
+    >>> sweep = utility_sweep((20, 100), n_train=20, n_test=10, seeds=(0, 1), cache=False)
     >>> sweep.accuracy[0] <= sweep.accuracy[1] <= sweep.baseline
     True
     """
@@ -173,77 +199,41 @@ def utility_sweep(epsilons=SWEEP_EPSILONS, n_train=150, n_test=100, seed=0, *, c
     epsilons = tuple(_check_epsilon(e) for e in epsilons)
     if not epsilons:
         raise ValueError("epsilons must not be empty")
-    n_train, n_test = check_int("n_train", n_train, 1), check_int("n_test", n_test, 1)
-    seed = check_int("seed", seed, 0)
-    params = utility_params(epsilons, n_train, n_test, seed)
+    n_train, n_test = check_int("n_train", n_train, 1, 2000), check_int("n_test", n_test, 1, 2000)
+    seeds = _check_seeds(seeds)
+    check_bool("cache", cache)
+    params = utility_params(epsilons, n_train, n_test, seeds)
     computed = []
 
     def compute():
         computed.append(True)
-        return compute_utility(epsilons, n_train, n_test, seed)
+        return compute_utility(epsilons, n_train, n_test, seeds)
 
-    value = cached("text_intent_utility", params, compute, use_cache=cache, shipped_dir=SWEEP_DIR)
-    return UtilitySweep(epsilons, tuple(value["accuracy"]), value["baseline"], value["seconds"],
-                        from_cache=not computed)
-
-
-@dataclass(frozen=True)
-class TextRewritingResult:
-    """One ε of the text-rewriting explorer: rewrites, deniability, substitutes and utility."""
-
-    epsilon: float
-    dim: int
-    sentence: str
-    rewrites: tuple
-    word: str
-    n_draws: int
-    substitutes: tuple  # ((word, probability), ...), most likely first, the word itself included
-    p_kept: float
-    p_sausage: float
-    deniability: tuple  # DeniabilityStats of the sentence's vocabulary words
-    accuracy: float
-    baseline_accuracy: float
-
-    @property
-    def expected_noise_norm(self) -> float:
-        """E‖z‖ = n/ε: how far, in embedding units, the noise moves a word on average."""
-        return self.dim / self.epsilon
-
-    def summary(self) -> str:
-        top = next(((w, p) for w, p in self.substitutes if w != self.word), ("-", 0.0))
-        return (f"epsilon={self.epsilon:g}  E|z|={self.expected_noise_norm:.2f}  "
-                f"P({self.word} kept)={self.p_kept:.2f}  top substitute {top[0]}={top[1]:.3f}  "
-                f"P(sausage)={self.p_sausage:.3f}  intent acc={self.accuracy:.2f} "
-                f"(no rewriting {self.baseline_accuracy:.2f})")
+    value = cached("text_intent_utility", params, compute, use_cache=cache, shipped_dir=SWEEP_DIR,
+                   check=lambda v: _check_utility(v, len(epsilons), len(seeds)))
+    return UtilitySweep(epsilons, tuple(tuple(a) for a in value["accuracy"]), tuple(value["baseline"]), seeds,
+                        value["seconds"], from_cache=not computed)
 
 
-def compute_text_rewriting(epsilon=60, sentence="Remind me to call my doctor in Boston tomorrow!",
-                           word="boston", n_draws=1000, n_rewrites=3, seed=0, sweep=None):
-    """Everything the explorer shows for one ε: rewrites of ``sentence``, N_w/S_w of its words,
-    the substitution distribution of ``word`` (with P("sausage")) and the intent accuracy.
+def _check_seeds(seeds) -> tuple:
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a list of ints, got {seeds!r:.60}")
+    seeds = tuple(check_int("seeds", s, 0) for s in seeds)
+    if not 1 <= len(seeds) <= 64 or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be 1 to 64 distinct ints, got {list(seeds)!r:.60}")
+    return seeds
 
-    ``epsilon`` must be one of the swept values when ``sweep`` (default: the cached
-    :func:`utility_sweep`) is used for the accuracy.
 
-    >>> r = compute_text_rewriting(epsilon=150, n_draws=200, sweep=utility_sweep((150,), 20, 10, cache=False))
-    >>> r.p_sausage, r.rewrites[0]
-    (0.0, 'Remind me to call my doctor in Boston tomorrow!')
+def compute_intent_accuracy(epsilon, n_train=150, n_test=100, seeds=SWEEP_SEEDS, *, on_seed=None):
+    """Intent accuracy at one ε for each seed, live: the explorer's "compute this setting now".
+
+    Returns the per-seed accuracies (a tuple); the sweep stores the same numbers for its ε.
     """
     epsilon = _check_epsilon(epsilon)
-    if not isinstance(word, str):
-        raise TypeError(f"word must be a string, got {word!r} ({type(word).__name__})")
-    wv = load_word_vectors()
-    if word.lower() not in wv:
-        raise ValueError(f"word must be in the vocabulary of {len(wv):,} lowercase words, got {word!r}")
-    word = word.lower()
-    n_rewrites = check_int("n_rewrites", n_rewrites, 1)
-    sweep = utility_sweep() if sweep is None else sweep
-    accuracy = sweep.at(epsilon)
-    rng = numpy_rng(seed)
-    rewrites = tuple(perturb_texts([sentence] * n_rewrites, epsilon, seed=rng))
-    in_vocab = vocabulary_words(sentence, vectors=wv)
-    deniability = tuple(plausible_deniability(in_vocab, epsilon, n_draws // 10 or 1, seed=rng)) if in_vocab else ()
-    dist = substitution_distribution(word, epsilon, n_draws, seed=rng)
-    return TextRewritingResult(epsilon, wv.dim, sentence, rewrites, word, n_draws,
-                               tuple(list(dist.items())[:8]), dist.get(word, 0.0),
-                               dist.get("sausage", 0.0), deniability, accuracy, sweep.baseline)
+    seeds = _check_seeds(seeds)
+    out = []
+    for k, s in enumerate(seeds):
+        out.append(intent_accuracy(epsilon, n_train, n_test, s))
+        if on_seed is not None:
+            on_seed(k)
+    return tuple(out)

