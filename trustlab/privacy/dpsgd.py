@@ -28,7 +28,8 @@ from trustlab._validate import check_array, check_bool, check_callable, check_ch
 from trustlab.models import mlp
 from trustlab.privacy.accounting import MAX_TARGET_EPSILON
 from trustlab.privacy.accounting import epsilon as privacy_epsilon
-from trustlab.privacy.dpsgd_run import DPTrainResult, PrivateFit, as_datasets, timed_fit
+from trustlab.privacy.dpsgd_run import (DPTrainResult, PrivateFit, as_datasets, sequence_criterion,
+                                         timed_fit)
 from trustlab.training import evaluate, fit
 
 __all__ = ["DEFAULTS", "GRAD_SAMPLE_MODES", "fit_private", "train_dp"]
@@ -140,7 +141,7 @@ def fit_private(model: nn.Module, X, y, *, noise_multiplier, max_grad_norm, batc
         if grad_sample_mode == "ghost":
             dp_model, dp_opt, criterion, dp_loader = parts
             if y.ndim == 2:  # sequences: Opacus needs flat logits and the (batch, T, vocab) shape
-                criterion = functools.partial(_sequence_criterion, criterion)
+                criterion = functools.partial(sequence_criterion, criterion)
         else:
             dp_model, dp_opt, dp_loader = parts
         try:
@@ -157,10 +158,6 @@ def fit_private(model: nn.Module, X, y, *, noise_multiplier, max_grad_norm, batc
     eps = math.inf if noise_multiplier == 0 else \
         privacy_epsilon(noise_multiplier, sample_rate, steps, delta=delta)
     return PrivateFit(steps, sample_rate, float(noise_multiplier), eps, float(delta), seconds)
-
-
-def _sequence_criterion(criterion, logits, target):
-    return criterion(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), shape=logits.shape)
 
 
 def train_dp(data=None, *, noise_multiplier=None, target_epsilon=None, delta=1e-5,

@@ -27,7 +27,8 @@ from trustlab.data import Split, load_digits
 from trustlab.stats import format_ci, mean_ci
 from trustlab.training import as_tensors, fit
 
-__all__ = ["DPSeedsResult", "DPTrainResult", "PrivateFit", "as_datasets", "timed_fit", "train_dp_many",
+__all__ = ["DPSeedsResult", "DPTrainResult", "PrivateFit", "as_datasets", "sequence_criterion", "timed_fit",
+           "train_dp_many",
            "train_plain_many"]
 
 
@@ -287,3 +288,8 @@ def train_plain_many(data=None, *, seeds=(0, 1, 2, 3, 4), batch_size=256, epochs
 
     The twin does not depend on σ or C: a sweep trains it once per batch size and epochs."""
     return _plain(_trainer(data, seeds, batch_size, epochs, lr, momentum, hidden, num_threads)[0], lr)
+
+
+def sequence_criterion(criterion, logits, target):
+    """Opacus' ghost-clipping loss on sequences: flat logits and targets, with the batch's shape."""
+    return criterion(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), shape=logits.shape)
