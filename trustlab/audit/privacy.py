@@ -24,7 +24,7 @@ is f-DP, then it is [1 − (1 − f)^∘k]-DP for groups of size k").
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -81,13 +81,15 @@ class AttackSummary:
 class AttackBound:
     """The most any membership attack can reach against the audit's DP models (replace-one).
 
-    ``risk`` is :func:`trustlab.privacy.risk.compute_risk` of one model's DP-SGD run (add or
-    remove one row); ``tpr_at`` and ``auc`` apply its TPR bound twice (see the module docstring).
+    ``risk`` is :func:`trustlab.privacy.risk.compute_risk` of one model's DP-SGD run (add or remove
+    one row); ``tpr_at``, ``auc`` and the curve apply its TPR bound twice (see the module docstring).
     """
 
     risk: object
     tpr_at: dict
     auc: float
+    fpr: np.ndarray = field(repr=False, compare=False)  # the bound's curve, on risk.fpr
+    tpr: np.ndarray = field(repr=False, compare=False)
 
     def line(self) -> str:
         """One rounded line."""
@@ -113,8 +115,8 @@ def replace_one_bound(risk) -> AttackBound:
         inner = attack_tpr_bound(np.asarray(fpr, dtype=float), **kw)
         return np.where(inner < 1, attack_tpr_bound(np.minimum(inner, 1 - 1e-12), **kw), 1.0)
 
-    at = twice(_FPRS)
-    return AttackBound(risk, dict(zip(_FPRS, at.tolist())), float(twice(_AUC_GRID).mean()))
+    return AttackBound(risk, dict(zip(_FPRS, twice(_FPRS).tolist())), float(twice(_AUC_GRID).mean()),
+                       risk.fpr, twice(risk.fpr))
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,11 +159,10 @@ class PrivacyAudit:
         return "\n".join(lines)
 
     def within_bound(self) -> bool | None:
-        """True when no measured TPR interval lies wholly above the DP bound (None without DP)."""
-        if self.bound is None:
-            return None
-        return all(a.tpr_at(f)[1] <= b for a in self.attacks.values() for f, b in self.bound.tpr_at.items()) \
-            and all(a.auc_low <= self.bound.auc for a in self.attacks.values())
+        """True when no measured interval (TPR, AUC) lies wholly above the DP bound (None without DP)."""
+        b = self.bound
+        return None if b is None else all(a.auc_low <= b.auc and all(a.tpr_at(f)[1] <= t for f, t in b.tpr_at.items())
+                                          for a in self.attacks.values())
 
     def plot(self, ax=None):
         """:func:`trustlab.audit.plots.plot_privacy_audit` of this audit."""
