@@ -67,8 +67,7 @@ class AttackSummary:
 
     def tpr_at(self, fpr) -> tuple[float, float, float]:
         """``(value, low, high)`` of the TPR at ``fpr`` (0.001 or 0.01)."""
-        key = {0.001: "tpr_at_0_1", 0.01: "tpr_at_1"}[fpr]
-        return getattr(self, key), getattr(self, f"{key}_low"), getattr(self, f"{key}_high")
+        return tuple(getattr(self, {0.001: "tpr_at_0_1", 0.01: "tpr_at_1"}[fpr] + e) for e in ("", "_low", "_high"))
 
     def line(self) -> str:
         """One rounded line."""
@@ -81,9 +80,8 @@ class AttackSummary:
 class AttackBound:
     """The most any membership attack can reach against the audit's DP models (replace-one).
 
-    ``risk`` is :func:`trustlab.privacy.risk.compute_risk` of one model's DP-SGD run (add or remove
-    one row); ``tpr_at``, ``auc`` and the curve apply its TPR bound twice (see the module docstring).
-    """
+    ``risk``: :func:`trustlab.privacy.risk.compute_risk` of one model's run (add/remove one row);
+    ``tpr_at``, ``auc`` and the curve apply its TPR bound twice (see the module docstring)."""
 
     risk: object
     tpr_at: dict
@@ -106,8 +104,10 @@ def replace_one_bound(risk) -> AttackBound:
     >>> round(b.tpr_at[0.01], 3), round(b.auc, 3)   # exact for sensitivity 2: Φ(Φ⁻¹(0.01) + 2), Φ(√2)
     (0.372, 0.921)
     """
-    from trustlab.privacy.risk import attack_tpr_bound
+    from trustlab.privacy.risk import RiskResult, attack_tpr_bound
 
+    if not isinstance(risk, RiskResult):
+        raise TypeError(f"risk must be a trustlab.privacy.risk.RiskResult (compute_risk), got {type(risk).__name__}")
     kw = dict(noise_multiplier=risk.noise_multiplier, sample_rate=risk.sample_rate, steps=risk.steps,
               group_size=risk.group_size)
 
