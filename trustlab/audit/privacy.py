@@ -35,6 +35,7 @@ from trustlab.attacks.membership import lira_scores, roc_metrics, tpr_at_fpr
 from trustlab.attacks.rmia import rmia_scores
 from trustlab.audit.bootstrap import percentile_interval, roc_replicates, row_weights
 from trustlab.audit.checks import check_binary, check_same_length, recipe_probabilities
+from trustlab.stats import format_ci
 
 __all__ = ["ATTACKS", "MIN_REFERENCES", "AttackBound", "AttackSummary", "PrivacyAudit", "audit_privacy",
            "replace_one_bound"]
@@ -133,6 +134,7 @@ class PrivacyAudit:
         The most exposed rows: ranked by ``gap``, their mean loss when left out minus when
         trained on (``loss_out − loss_in``; large means the models memorize the row).
     train_accuracy, test_accuracy : mean accuracy of the models on their own half and the other.
+    model_accuracy : array (models, 2) of each model's train and held-out accuracy.
     bound : AttackBound or None
         For a DP recipe, the most any attack can reach against these models.
     """
@@ -148,14 +150,16 @@ class PrivacyAudit:
     seconds: float
     label: str = ""
     bound: object = None
+    model_accuracy: np.ndarray = None
 
     def summary(self) -> str:
         """One line per attack (and the DP bound), then the accuracy on members vs the other half."""
         lines = [a.line() for a in self.attacks.values()]
         lines += [f"{name}: not run ({why})" for name, why in self.not_run.items()]
         lines += [] if self.bound is None else [self.bound.line()]
-        lines.append(f"models: train acc={self.train_accuracy:.3f}  held-out acc={self.test_accuracy:.3f}"
-                     f"  ({1 + self.n_reference} models on random halves, each attacked in turn)")
+        (train, test), k = (format_ci(a, seeds=False) for a in self.model_accuracy.T), 1 + self.n_reference
+        lines.append(f"models: train acc={train}  held-out acc={test}  ({k} models on random halves, each "
+                     "attacked in turn)")
         return "\n".join(lines)
 
     def within_bound(self) -> bool | None:
@@ -179,10 +183,8 @@ def _summary(name, scores, is_member, weights, level):
     # score k belongs to row k % n: a resampled row brings its scores under every model
     auc_reps, tpr_reps = roc_replicates(flat, member, weights, _FPRS,
                                         row_of=np.tile(np.arange(scores.shape[1]), scores.shape[0]))
-    values = []
-    for p, r in zip(point, [auc_reps, *tpr_reps]):
-        lo, hi = percentile_interval(r[:, None], level)
-        values += [float(p), float(lo[0]), float(hi[0])]
+    lo, hi = percentile_interval(np.column_stack([auc_reps, *tpr_reps]), level)
+    values = [float(v) for triple in zip(point, lo, hi) for v in triple]
     return AttackSummary(name, *values, fpr, tpr, flat)
 
 
@@ -273,19 +275,17 @@ def audit_privacy(fit_predict, X, y, *, n_reference=8, attacks=None, n_boot=200,
         out["rmia"] = _summary("rmia", scores, in_mask, weights, level)
     # scikit-learn's predict breaks a 0.5 tie towards class 0, so "correct" is p_true > 0.5
     correct = p_true > 0.5
-    train_acc = float(np.mean([correct[m][in_mask[m]].mean() for m in range(models)]))
-    test_acc = float(np.mean([correct[m][~in_mask[m]].mean() for m in range(models)]))
+    acc = np.array([[correct[m][in_mask[m]].mean(), correct[m][~in_mask[m]].mean()] for m in range(models)])
     exposed = _exposure(loss, in_mask).head(top).reset_index(drop=True)
     bound = fit_predict.attack_bound(n // 2) if hasattr(fit_predict, "attack_bound") else None
-    return PrivacyAudit(out, not_run, in_mask, exposed, train_acc, test_acc, n_reference, n_boot,
-                        time.perf_counter() - start, label, bound)
+    return PrivacyAudit(out, not_run, in_mask, exposed, *acc.mean(axis=0).tolist(), n_reference, n_boot,
+                        time.perf_counter() - start, label, bound, acc)
 
 
 def _exposure(loss, in_mask) -> pd.DataFrame:
     """Rows ranked by how much lower their loss is when trained on (mean out − mean in).
 
-    With a single model there is no "out" loss to compare with; its members are ranked by loss.
-    """
+    With one model there is no "out" loss to compare with; its members are ranked by loss."""
     n_in, n_out = in_mask.sum(0), (~in_mask).sum(0)
     in_loss = np.where(in_mask, loss, 0.0).sum(0) / np.maximum(n_in, 1)
     out_loss = np.where(~in_mask, loss, 0.0).sum(0) / np.maximum(n_out, 1)

@@ -159,10 +159,13 @@ def _mitigation(doc, result):
 
 
 def _privacy(doc, audit, heading):
+    from trustlab.stats import format_ci
+
     doc.heading(heading)
+    train, test = (format_ci(a, seeds=False) for a in audit.model_accuracy.T)
     doc.para(f"The recipe was trained {1 + audit.n_reference} times on random halves; each model was "
-             f"attacked in turn. Mean accuracy on the models' own halves {audit.train_accuracy:.3f}, on "
-             f"the other halves {audit.test_accuracy:.3f}. AUC 0.5 is guessing.")
+             f"attacked in turn. Accuracy on the models' own halves {train}, on the other halves {test} "
+             "(mean ± 95 % interval over the models). AUC 0.5 is guessing.")
     prefix = "privacy" if heading == "Membership risk" else "private_privacy"
     rows = []
     for name, a in audit.attacks.items():
