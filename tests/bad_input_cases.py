@@ -330,6 +330,9 @@ row("audit.privacy", "torch_fit_predict(target_epsilon=-1)", "target_epsilon",
     lambda: apr.torch_fit_predict(_net(), target_epsilon=-1))
 row("audit.privacy", "torch_fit_predict(delta=1)", "delta", lambda: apr.torch_fit_predict(_net(), delta=1))
 row("audit.privacy", "torch_fit_predict(max_grad_norm=0)", "max_grad_norm", lambda: apr.torch_fit_predict(_net(), max_grad_norm=0))
+row("audit.privacy", "torch_fit_predict(dtype='float64' (a string))", "dtype", lambda: apr.torch_fit_predict(_net(), dtype="float64"))
+row("audit.privacy", "private_retrain(dtype=torch.float16)", "dtype",
+    lambda: apr.private_retrain(_net(), *_audit_xy(), target_epsilon=1.0, delta=1e-3, dtype=__import__("torch").float16))
 row("audit.privacy", "TorchRecipe.fit_predict_many(subsets of the wrong shape)", "subsets",
     lambda: apr.torch_fit_predict(_net()).fit_predict_many(*_audit_xy(), np.ones((2, 59), bool), [0, 1]))
 row("audit.privacy", "TorchRecipe.fit_predict_many(seeds one short)", "seeds",

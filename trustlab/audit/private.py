@@ -57,7 +57,8 @@ def _stackable(module) -> bool:
 @torch.no_grad()
 def _proba(model, X):
     model.eval()
-    logits = model(torch.as_tensor(np.asarray(X), dtype=torch.float32)).double()  # float64: no saturation at 1
+    dtype = next(model.parameters()).dtype
+    logits = model(torch.as_tensor(np.asarray(X), dtype=dtype)).double()  # float64: no saturation at 1
     return torch.softmax(logits, dim=1)[:, 1].numpy()
 
 
@@ -68,10 +69,14 @@ class TorchRecipe:
     :meth:`fit_predict_many` (all models at once) and :meth:`attack_bound` (DP recipes).
     """
 
-    def __init__(self, module, *, epochs, lr, batch_size, target_epsilon, delta, max_grad_norm):
+    def __init__(self, module, *, epochs, lr, batch_size, target_epsilon, delta, max_grad_norm,
+                 dtype=torch.float32):
         check_recipe(module, epochs, lr, batch_size, target_epsilon, delta, max_grad_norm)
+        if dtype not in (torch.float32, torch.float64):
+            raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype!r}")
         self.module, self.epochs, self.lr, self.batch_size = module, epochs, lr, batch_size
         self.target_epsilon, self.delta, self.max_grad_norm = target_epsilon, delta, max_grad_norm
+        self.dtype = dtype
         self.batched = _stackable(module)
 
     def __repr__(self):
@@ -88,19 +93,26 @@ class TorchRecipe:
 
     def train(self, X, y, seed):
         """A trained copy of the module and the PrivateFit (None without DP), one model."""
-        from trustlab.training import fit, make_loader, train
+        from torch.utils.data import DataLoader, TensorDataset
 
-        model = copy.deepcopy(self.module)
+        from trustlab._random import torch_generator
+        from trustlab.training import fit, train
+
         plan = self.plan(len(y))
         if plan is None:
+            model = copy.deepcopy(self.module).to(self.dtype)
             if self.batched:
-                train(model, X, y, epochs=self.epochs, lr=self.lr, batch_size=self.batch_size, seed=seed)
+                train(model, X, y, epochs=self.epochs, lr=self.lr, batch_size=self.batch_size, seed=seed,
+                      dtype=self.dtype)
             else:
-                fit(model, make_loader(X, y, self.batch_size, seed=seed),
+                data = TensorDataset(torch.as_tensor(np.asarray(X), dtype=self.dtype),
+                                     torch.as_tensor(np.asarray(y), dtype=torch.int64))
+                fit(model, DataLoader(data, self.batch_size, shuffle=True, generator=torch_generator(seed)),
                     torch.optim.SGD(model.parameters(), lr=self.lr), self.epochs, seed=seed)
             return model, None
         from trustlab.privacy.dpsgd import fit_private
 
+        model = copy.deepcopy(self.module)  # Opacus trains in float32
         return model, fit_private(model, X, y, noise_multiplier=plan.noise_multiplier,
                                   max_grad_norm=self.max_grad_norm, batch_size=min(self.batch_size, len(y)),
                                   epochs=self.epochs, lr=self.lr, delta=self.delta, seed=seed)
@@ -118,16 +130,16 @@ class TorchRecipe:
         subsets = np.asarray(subsets, dtype=bool)
         sizes = subsets.sum(axis=1)
         if not self.batched or len(set(sizes.tolist())) != 1:
+            X, y = np.asarray(X), np.asarray(y)
             return np.stack([self(X[rows], y[rows], X, seed=s) for rows, s in zip(subsets, seeds)])
         from trustlab.training import train_many
 
         plan, n_k = self.plan(int(sizes[0])), int(sizes[0])
         dp = {} if plan is None else dict(noise_multiplier=plan.noise_multiplier, max_grad_norm=self.max_grad_norm)
-        X = np.asarray(X, dtype=np.float32)
-        r = train_many(lambda seed: copy.deepcopy(self.module), X, y, seeds=list(seeds), subsets=subsets,
-                       epochs=self.epochs, lr=self.lr, batch_size=min(self.batch_size, n_k), **dp)
+        r = train_many(lambda seed: copy.deepcopy(self.module), np.asarray(X), y, seeds=list(seeds), subsets=subsets,
+                       epochs=self.epochs, lr=self.lr, batch_size=min(self.batch_size, n_k), dtype=self.dtype, **dp)
         with torch.no_grad():
-            return torch.softmax(r.model(torch.as_tensor(X)).double(), dim=-1)[..., 1].numpy()
+            return torch.softmax(r.model(np.asarray(X)).double(), dim=-1)[..., 1].numpy()
 
     def attack_bound(self, n) -> AttackBound | None:
         """The :class:`AttackBound` of models trained on ``n`` rows (None without DP)."""
@@ -143,13 +155,15 @@ class TorchRecipe:
 
 
 def torch_fit_predict(module, *, epochs=30, lr=0.1, batch_size=64, target_epsilon=None, delta=1e-5,
-                      max_grad_norm=1.0) -> TorchRecipe:
+                      max_grad_norm=1.0, dtype=torch.float32) -> TorchRecipe:
     """A ``fit_predict`` for :func:`audit_privacy`: train a copy of ``module``, return P(class 1).
 
     Every model starts from a copy of ``module`` (its initial weights) and trains with the kit's
     SGD loop, or with DP-SGD (σ from the ε planner) when ``target_epsilon`` is given; it returns
     the softmax probability of class 1 on ``X_eval``. ``X`` must be numeric (encode a table
-    first, e.g. ``table.encoder().fit_transform(table.X)``).
+    first, e.g. ``table.encoder().fit_transform(table.X)``). ``dtype=torch.float64`` keeps a
+    small model's numbers the same on every CPU (models trained one by one with DP-SGD go
+    through Opacus, in float32).
 
     >>> from trustlab.models import mlp
     >>> f = torch_fit_predict(mlp(2, 2, hidden=(), seed=0), epochs=2)
@@ -157,7 +171,7 @@ def torch_fit_predict(module, *, epochs=30, lr=0.1, batch_size=64, target_epsilo
     (2,)
     """
     return TorchRecipe(module, epochs=epochs, lr=lr, batch_size=batch_size, target_epsilon=target_epsilon,
-                       delta=delta, max_grad_norm=max_grad_norm)
+                       delta=delta, max_grad_norm=max_grad_norm, dtype=dtype)
 
 
 @dataclass(frozen=True, eq=False)
@@ -204,7 +218,7 @@ class PrivateRetrain:
 
 
 def private_retrain(module, X, y, *, target_epsilon, delta=1e-5, epochs=30, lr=0.1, batch_size=64,
-                    max_grad_norm=1.0, test_size=0.3, n_seeds=3, seed=0) -> PrivateRetrain:
+                    max_grad_norm=1.0, test_size=0.3, n_seeds=3, seed=0, dtype=torch.float32) -> PrivateRetrain:
     """Retrain ``module`` with DP-SGD at ``target_epsilon`` and without DP; compare accuracy.
 
     Parameters
@@ -219,6 +233,9 @@ def private_retrain(module, X, y, *, target_epsilon, delta=1e-5, epochs=30, lr=0
     n_seeds : int
         Trainings with each recipe; accuracies are reported as mean ± 95 % interval.
     seed : int
+    dtype : torch.float32 or torch.float64
+        Arithmetic of the non-private runs (float64 keeps their numbers the same on every CPU);
+        the DP-SGD runs go through Opacus in float32.
 
     Returns
     -------
@@ -235,7 +252,7 @@ def private_retrain(module, X, y, *, target_epsilon, delta=1e-5, epochs=30, lr=0
     (True, 35, True)
     """
     recipe = TorchRecipe(module, epochs=epochs, lr=lr, batch_size=batch_size, target_epsilon=target_epsilon,
-                         delta=delta, max_grad_norm=max_grad_norm)
+                         delta=delta, max_grad_norm=max_grad_norm, dtype=dtype)
     if target_epsilon is None:
         raise ValueError("target_epsilon must be a number > 0 (the DP budget), got None")
     n = check_same_length(X=X, y=y)
