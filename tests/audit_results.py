@@ -11,7 +11,8 @@ import numpy as np
 def results():
     from sklearn.linear_model import LogisticRegression
 
-    from trustlab.audit import (audit_fairness, audit_privacy, load_table, mitigate, private_retrain)
+    from trustlab.audit import (audit_fairness, audit_privacy, load_table, mitigate, private_retrain,
+                                torch_fit_predict)
     from trustlab.data import load_german_credit
     from trustlab.models import mlp
 
@@ -24,11 +25,14 @@ def results():
     mitigation = mitigate(table.pipeline(LogisticRegression(max_iter=1000)), table.X, table.y,
                           table.sensitive_features, method="threshold_optimizer", n_boot=100)
     privacy = audit_privacy(table.pipeline(LogisticRegression(max_iter=1000)), table.X, table.y,
-                            n_reference=2, attacks=("loss", "lira"), n_boot=100)
+                            n_reference=2, n_boot=100)
     X = table.encoder().fit_transform(table.X).astype(np.float32)
-    private = private_retrain(mlp(X.shape[1], 2, hidden=(), seed=0), X, table.y, target_epsilon=2.0,
-                              epochs=3, n_seeds=2)
-    return dict(table=table, fairness=fairness, mitigation=mitigation, privacy=privacy, private=private)
+    net = mlp(X.shape[1], 2, hidden=(), seed=0)
+    private = private_retrain(net, X, table.y, target_epsilon=2.0, epochs=3, n_seeds=2)
+    private_privacy = audit_privacy(torch_fit_predict(net, epochs=3, target_epsilon=2.0), X, table.y,
+                                    n_reference=2, n_boot=100)
+    return dict(table=table, fairness=fairness, mitigation=mitigation, privacy=privacy, private=private,
+                private_privacy=private_privacy)
 
 
 def expected_numbers(r) -> dict:
@@ -46,7 +50,14 @@ def expected_numbers(r) -> dict:
     for name, a in r["privacy"].attacks.items():
         out[f"privacy.{name}.auc.value"] = f"{a.auc:.3f}"
         out[f"privacy.{name}.auc.interval"] = f"[{a.auc_low:.3f}, {a.auc_high:.3f}]"
+    for name, a in r["private_privacy"].attacks.items():
+        out[f"private_privacy.{name}.tpr_at_1"] = f"{a.tpr_at_1:.3f} [{a.tpr_at_1_low:.3f}, {a.tpr_at_1_high:.3f}]"
+    bound = r["private_privacy"].bound
+    out["private_privacy.bound.tpr_at_1"] = f"at most {bound.tpr_at[0.01]:.3f}"
+    out["private_privacy.bound.auc"] = f"at most {bound.auc:.3f}"
     out["private.epsilon"] = f"{r['private'].epsilon:.2f}"
+    out["private.pld_epsilon"] = f"{r['private'].risk.epsilon:.2f}"
+    out["private.tpr_bound_at_1"] = f"{r['private'].risk.tpr_at[0.01]:.3f}"
     acc = np.asarray(r["private"].accuracy)
     from scipy.stats import t
 

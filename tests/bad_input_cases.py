@@ -24,7 +24,7 @@ NAN, INF = math.nan, math.inf
 
 #: Areas whose every row must be GOOD in the test suite (phase 2 adds privacy.*, fairness, capstone).
 FINISHED = ("privacy.accounting", "privacy.mechanisms", "privacy.dpsgd", "privacy.text", "attacks", "federated",
-            "capstone", "cache", "data", "gallery/app/widgets", "fairness.kg")
+            "capstone", "cache", "data", "gallery/app/widgets", "fairness.kg", "audit.privacy")
 
 
 @dataclass(frozen=True)
@@ -481,6 +481,85 @@ row("attacks", "compute_canary_attack(defense='none ')", "defense", lambda: cs.c
 row("attacks", "compute_canary_attack(target_epsilon=inf)", "target_epsilon",
     lambda: cs.compute_canary_attack(1, "dp_sgd", target_epsilon=INF))
 row("attacks", "compute_canary_attack(n_canaries=0)", "n_canaries", lambda: cs.compute_canary_attack(1, n_canaries=0))
+
+# --- audit.privacy: membership risk of a recipe, the DP option and its bound --------------------
+from trustlab.audit import privacy as apv  # noqa: E402
+from trustlab.audit import private as apr  # noqa: E402
+
+
+def _audit_xy(n=60):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(n, 3)).astype(np.float32)
+    return X, (X[:, 0] > 0).astype(int)
+
+
+def _lr():
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression()
+
+
+def _net():
+    from trustlab.models import mlp
+
+    return mlp(3, 2, hidden=(), seed=0)
+
+
+row("audit.privacy", "audit_privacy(n_reference=1.5)", "n_reference", lambda: apv.audit_privacy(_lr(), *_audit_xy(), n_reference=1.5))
+row("audit.privacy", "audit_privacy(n_reference=-1)", "n_reference", lambda: apv.audit_privacy(_lr(), *_audit_xy(), n_reference=-1))
+row("audit.privacy", "audit_privacy(n_reference=10**6: hours of training)", "n_reference",
+    lambda: apv.audit_privacy(_lr(), *_audit_xy(), n_reference=10**6))
+row("audit.privacy", "audit_privacy(attacks='rmia', n_reference=0)", "n_reference",
+    lambda: apv.audit_privacy(_lr(), *_audit_xy(), attacks="rmia", n_reference=0))
+row("audit.privacy", "audit_privacy(attacks=('lira',), n_reference=1)", "n_reference",
+    lambda: apv.audit_privacy(_lr(), *_audit_xy(), attacks=("lira",), n_reference=1))
+row("audit.privacy", "audit_privacy(attacks=('RMIA',))", "attacks", lambda: apv.audit_privacy(_lr(), *_audit_xy(), attacks=("RMIA",)))
+row("audit.privacy", "audit_privacy(y with 2)", "y", lambda: apv.audit_privacy(_lr(), _audit_xy()[0], np.arange(60) % 3))
+row("audit.privacy", "audit_privacy(y with NaN)", "y",
+    lambda: apv.audit_privacy(_lr(), _audit_xy()[0], np.r_[NAN, np.zeros(59)]))
+row("audit.privacy", "audit_privacy(X and y misaligned)", "y", lambda: apv.audit_privacy(_lr(), _audit_xy()[0], _audit_xy(59)[1]))
+row("audit.privacy", "audit_privacy(fit_predict=42)", "fit_predict", lambda: apv.audit_privacy(42, *_audit_xy(), n_reference=0))
+row("audit.privacy", "audit_privacy(fit_predict returns 2.0)", "fit_predict",
+    lambda: apv.audit_privacy(lambda a, b, c, seed=0: np.full(len(c), 2.0), *_audit_xy(), n_reference=0))
+row("audit.privacy", "audit_privacy(fit_predict returns NaN)", "fit_predict",
+    lambda: apv.audit_privacy(lambda a, b, c, seed=0: np.full(len(c), NAN), *_audit_xy(), n_reference=0))
+row("audit.privacy", "audit_privacy(n_boot=5)", "n_boot", lambda: apv.audit_privacy(_lr(), *_audit_xy(), n_boot=5))
+row("audit.privacy", "audit_privacy(level=1.0)", "level", lambda: apv.audit_privacy(_lr(), *_audit_xy(), level=1.0))
+row("audit.privacy", "audit_privacy(top=-1)", "top", lambda: apv.audit_privacy(_lr(), *_audit_xy(), top=-1))
+row("audit.privacy", "audit_privacy(10 rows)", "number of rows", lambda: apv.audit_privacy(_lr(), *_audit_xy(10)))
+row("audit.privacy", "audit_privacy(seed=1.5)", "seed", lambda: apv.audit_privacy(_lr(), *_audit_xy(), seed=1.5))
+row("audit.privacy", "replace_one_bound(risk=None)", "risk", lambda: apv.replace_one_bound(None))
+row("audit.privacy", "torch_fit_predict(module=LogisticRegression)", "module", lambda: apr.torch_fit_predict(_lr()))
+row("audit.privacy", "torch_fit_predict(epochs=2.5)", "epochs", lambda: apr.torch_fit_predict(_net(), epochs=2.5))
+row("audit.privacy", "torch_fit_predict(lr=nan)", "lr", lambda: apr.torch_fit_predict(_net(), lr=NAN))
+row("audit.privacy", "torch_fit_predict(batch_size=0)", "batch_size", lambda: apr.torch_fit_predict(_net(), batch_size=0))
+row("audit.privacy", "torch_fit_predict(target_epsilon=inf)", "target_epsilon",
+    lambda: apr.torch_fit_predict(_net(), target_epsilon=INF))
+row("audit.privacy", "torch_fit_predict(target_epsilon=-1)", "target_epsilon",
+    lambda: apr.torch_fit_predict(_net(), target_epsilon=-1))
+row("audit.privacy", "torch_fit_predict(delta=1)", "delta", lambda: apr.torch_fit_predict(_net(), delta=1))
+row("audit.privacy", "torch_fit_predict(max_grad_norm=0)", "max_grad_norm", lambda: apr.torch_fit_predict(_net(), max_grad_norm=0))
+row("audit.privacy", "torch_fit_predict(dtype='float64' (a string))", "dtype", lambda: apr.torch_fit_predict(_net(), dtype="float64"))
+row("audit.privacy", "private_retrain(dtype=torch.float16)", "dtype",
+    lambda: apr.private_retrain(_net(), *_audit_xy(), target_epsilon=1.0, delta=1e-3, dtype=__import__("torch").float16))
+row("audit.privacy", "TorchRecipe.fit_predict_many(subsets of the wrong shape)", "subsets",
+    lambda: apr.torch_fit_predict(_net()).fit_predict_many(*_audit_xy(), np.ones((2, 59), bool), [0, 1]))
+row("audit.privacy", "TorchRecipe.fit_predict_many(seeds one short)", "seeds",
+    lambda: apr.torch_fit_predict(_net()).fit_predict_many(*_audit_xy(), np.ones((2, 60), bool), [0]))
+row("audit.privacy", "audit_privacy(DP recipe, delta >= 1/(n/2))", "delta",
+    lambda: apv.audit_privacy(apr.torch_fit_predict(_net(), target_epsilon=1.0, delta=0.05), *_audit_xy(), n_reference=0))
+row("audit.privacy", "private_retrain(target_epsilon=None)", "target_epsilon",
+    lambda: apr.private_retrain(_net(), *_audit_xy(), target_epsilon=None))
+row("audit.privacy", "private_retrain(target_epsilon=0.001: unreachable)", "target_epsilon",
+    lambda: apr.private_retrain(_net(), *_audit_xy(), target_epsilon=0.001, delta=1e-3))
+row("audit.privacy", "private_retrain(X with NaN)", "X",
+    lambda: apr.private_retrain(_net(), np.full((60, 3), NAN), _audit_xy()[1], target_epsilon=1.0, delta=1e-3))
+row("audit.privacy", "private_retrain(test_size=0.99)", "test_size",
+    lambda: apr.private_retrain(_net(), *_audit_xy(), target_epsilon=1.0, delta=1e-3, test_size=0.99))
+row("audit.privacy", "private_retrain(n_seeds=1)", "n_seeds",
+    lambda: apr.private_retrain(_net(), *_audit_xy(), target_epsilon=1.0, delta=1e-3, n_seeds=1))
+row("audit.privacy", "private_retrain(y 0/1/2)", "y",
+    lambda: apr.private_retrain(_net(), _audit_xy()[0], np.arange(60) % 3, target_epsilon=1.0, delta=1e-3))
 
 # --- federated --------------------------------------------------------------------------------
 from trustlab.federated import api as fa  # noqa: E402

@@ -57,4 +57,4 @@ def test_report_card_opens_offline_with_the_results_numbers(chromium_executable,
     assert shown == card.numbers
     expected = expected_numbers(r)
     assert {k: shown[k] for k in expected} == expected
-    assert len(images) == 3 and all(ok and width > 100 for ok, width in images), images
+    assert len(images) == 4 and all(ok and width > 100 for ok, width in images), images

@@ -50,9 +50,12 @@ def test_report_numbers_match_results_and_nothing_is_external(tmp_path):
     assert parser.refs and all(ref.startswith("data:image/png;base64,") for ref in parser.refs)
     assert "default-src 'none'" in page and not re.search(r"https?://", page)
     markdown = card.markdown_path.read_text(encoding="utf-8")
-    for key in ("fairness.sex.demographic_parity.value", "privacy.loss.auc.interval", "private.accuracy"):
+    for key in ("fairness.sex.demographic_parity.value", "privacy.rmia.auc.interval", "private.accuracy",
+                "private_privacy.bound.tpr_at_1"):
         assert card.numbers[key] in markdown
-    assert "Caveats" in markdown and "pending" in markdown  # RMIA / statement until issue 19 lands
+    assert "Caveats" in markdown and "pending" not in markdown
+    assert r["private"].statement.splitlines()[-2] in markdown  # the privacy statement, in full
+    assert "Every measured interval starts below it, as it must." in markdown
     assert card.markdown_path.name == "card.md"
 
 

@@ -59,6 +59,8 @@ COVERED = {
     "trustlab.fairness.kg.bias": set(),
     "trustlab.fairness.kg.sweep": set(),
     "trustlab.fairness.kg.widgets": set(),
+    "trustlab.audit.privacy": set(),
+    "trustlab.audit.private": set(),
 }
 
 

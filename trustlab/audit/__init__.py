@@ -9,10 +9,10 @@ offline report card.
 from trustlab.audit.fairness import FairnessAudit, audit_fairness
 from trustlab.audit.mitigation import MitigationResult, mitigate
 from trustlab.audit.privacy import PrivacyAudit, audit_privacy
-from trustlab.audit.private import PrivateRetrain, private_retrain, torch_fit_predict
+from trustlab.audit.private import PrivateRetrain, TorchRecipe, private_retrain, torch_fit_predict
 from trustlab.audit.report import ReportCard, write_report
 from trustlab.audit.tables import AuditTable, load_table
 
 __all__ = ["AuditTable", "FairnessAudit", "MitigationResult", "PrivacyAudit", "PrivateRetrain",
-           "ReportCard", "audit_fairness", "audit_privacy", "load_table", "mitigate",
+           "ReportCard", "TorchRecipe", "audit_fairness", "audit_privacy", "load_table", "mitigate",
            "private_retrain", "torch_fit_predict", "write_report"]

@@ -195,15 +195,26 @@ def weighted_tpr_at_fpr(scores, positive, max_fpr, weights=None) -> np.ndarray:
     return np.where(fpr <= max_fpr, tpr, 0.0).max(axis=-1)
 
 
+def _first_within(nt, max_fpr):
+    """Smallest integer x with ``(nt - x) / nt <= max_fpr`` in float64 (the FPR test, per row)."""
+    x = np.ceil(nt - max_fpr * nt)
+    for _ in range(3):  # the float test is monotone in x: step to its exact edge
+        x = np.where((nt - (x - 1)) / nt <= max_fpr, x - 1, x)
+        x = np.where((nt - x) / nt <= max_fpr, x, x + 1)
+    return x
+
+
 def roc_replicates(scores, positive, weights, max_fprs=(), *, row_of=None, chunk=25):
     """AUC and TPR at each FPR in ``max_fprs`` for every row of ``weights``, sorting only once.
 
     The same numbers as :func:`weighted_auc` and :func:`weighted_tpr_at_fpr`, for many
-    resamples of many scores: ``weights`` is ``(B, m)`` and score ``k`` takes the weight of
-    column ``row_of[k]`` (default ``k``), so scores of one row under several models share it.
+    resamples of many scores: ``weights`` is ``(B, m)`` integers and score ``k`` takes the weight
+    of column ``row_of[k]`` (default ``k``), so scores of one row under several models share it.
+    Positives and negatives are summed apart in integers (exact, so the same on every CPU),
+    and the largest TPR within an FPR is found by bisection, not by scanning every threshold.
     Returns ``(auc (B,), tpr (len(max_fprs), B))``.
 
-    >>> auc, tpr = roc_replicates([0.9, 0.8, 0.7, 0.3], [1, 0, 1, 0], np.ones((2, 2)), (0.5,),
+    >>> auc, tpr = roc_replicates([0.9, 0.8, 0.7, 0.3], [1, 0, 1, 0], np.ones((2, 2), int), (0.5,),
     ...                           row_of=[0, 1, 0, 1])
     >>> auc.tolist(), tpr.tolist()
     ([0.75, 0.75], [[1.0, 1.0]])
@@ -212,16 +223,34 @@ def roc_replicates(scores, positive, weights, max_fprs=(), *, row_of=None, chunk
     order, ends, pos = _blocks(scores, positive)
     cols = order if row_of is None else np.asarray(row_of)[order]
     weights = np.asarray(weights)
+    if weights.dtype.kind not in "iub" and not np.array_equal(weights, np.round(weights)):
+        raise ValueError("weights must be integer counts (row_weights gives them)")
+    if weights.size and (weights.min() < 0 or weights.sum(axis=1).max() * max(len(scores) // weights.shape[1], 1)
+                         >= 2**31):
+        raise ValueError("weights must be non-negative counts whose totals fit in int32")
+    weights = weights.astype(np.int32)  # every partial sum is below 2**31: exact and half the memory
+    through_p = np.cumsum(pos)[ends]  # positives (unweighted) up to each tie block's end
+    through_n = ends + 1 - through_p
     aucs, tprs = [], []
     for start in range(0, len(weights), chunk):
-        w = weights[start:start + chunk][:, cols].astype(np.float64)
-        wp = np.diff(np.cumsum(w * pos, axis=1)[:, ends], axis=1, prepend=0.0)
-        wn = np.diff(np.cumsum(w * ~pos, axis=1)[:, ends], axis=1, prepend=0.0)
-        total_p, total_n = wp.sum(axis=1), wn.sum(axis=1)
+        w = weights[start:start + chunk]
+        zero = np.zeros((len(w), 1), dtype=np.int32)
+        # cumulative weight of positives / negatives up to each block's end, and before its start
+        P = np.concatenate([zero, np.cumsum(w[:, cols[pos]], axis=1)], axis=1)[:, through_p]
+        N = np.concatenate([zero, np.cumsum(w[:, cols[~pos]], axis=1)], axis=1)[:, through_n]
+        P0, N0 = np.concatenate([zero, P[:, :-1]], axis=1), np.concatenate([zero, N[:, :-1]], axis=1)
+        total_p, total_n = P[:, -1].astype(np.float64), N[:, -1].astype(np.float64)
+        # Mann-Whitney with ties counted half: sum over blocks of wp * (N0 + N) / 2 (integers < 2**53)
+        twice = np.einsum("ij,ij->i", P - P0, N0 + N, dtype=np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
-            aucs.append((wp * (np.cumsum(wn, axis=1) - 0.5 * wn)).sum(axis=1) / (total_p * total_n))
-            # descending thresholds: counts above each block, from the top
-            tpr = np.cumsum(wp[:, ::-1], axis=1) / total_p[:, None]
-            fpr = np.cumsum(wn[:, ::-1], axis=1) / total_n[:, None]
-        tprs.append([np.where(fpr <= a, tpr, 0.0).max(axis=1) for a in max_fprs])
+            aucs.append(0.5 * twice / (total_p * total_n))
+            # "member if score >= block j" keeps FPR (total_n - N0_j) / total_n, TPR (total_p - P0_j) / total_p
+            rows = []
+            for a in max_fprs:
+                edge = _first_within(total_n, a)
+                j = np.array([np.searchsorted(n0, e, side="left") for n0, e in zip(N0, edge)])
+                inside = j < N0.shape[1]
+                p0 = P0[np.arange(len(w)), np.minimum(j, N0.shape[1] - 1)]
+                rows.append(np.where(inside, (total_p - p0) / total_p, 0.0))
+        tprs.append(rows)
     return np.concatenate(aucs), np.concatenate(tprs, axis=1) if max_fprs else np.empty((0, len(weights)))

@@ -1,4 +1,4 @@
-"""Input checks of the audit: equal lengths, 0/1 labels, sensitive features, seeded estimators.
+"""Input checks of the audit: lengths, 0/1 labels, sensitive features, recipes and their answers.
 
 Each check names the parameter, the value and what is allowed (the kit's rule: never clamp,
 never return a wrong number). They are shared by the table loader and the compute functions;
@@ -10,8 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["check_binary", "check_same_length", "join_columns", "seeded_estimator", "sensitive_frame",
-           "show_values"]
+from trustlab._validate import check_int, check_number
+
+__all__ = ["check_binary", "check_proba", "check_recipe", "check_same_length", "join_columns",
+           "recipe_probabilities", "seeded_estimator", "sensitive_frame", "show_values"]
 
 
 def show_values(values, limit=8) -> str:
@@ -133,3 +135,55 @@ def seeded_estimator(estimator, seed):
         if (name == "random_state" or name.endswith("__random_state")) and value is None:
             est.set_params(**{name: seed})
     return est
+
+def check_recipe(module, epochs, lr, batch_size, target_epsilon, delta, max_grad_norm):
+    """Check a torch recipe's settings (:func:`trustlab.audit.private.torch_fit_predict`)."""
+    from torch import nn
+
+    if not isinstance(module, nn.Module):
+        raise TypeError(f"module must be a torch.nn.Module returning logits, got {type(module).__name__}")
+    check_int("epochs", epochs, 1, 10_000)
+    check_number("lr", lr, 0, None, low_open=True)
+    check_int("batch_size", batch_size, 1)
+    if target_epsilon is not None:
+        check_number("target_epsilon", target_epsilon, 0, 1e3, low_open=True)
+    check_number("delta", delta, 0, 1, low_open=True, high_open=True)
+    check_number("max_grad_norm", max_grad_norm, 0, None, low_open=True)
+
+
+def check_proba(proba, n):
+    """``fit_predict``'s answer as P(class 1) ``(n,)``; a ValueError if it is not n probabilities."""
+    proba = np.asarray(proba, dtype=np.float64)
+    if proba.ndim == 2 and proba.shape[1] == 2:
+        proba = proba[:, 1]
+    if proba.shape != (n,) or not np.all((proba >= 0) & (proba <= 1)):
+        raise ValueError(f"fit_predict must return probabilities in [0, 1], one row per example "
+                         f"(shape ({n},) or ({n}, 2)), got shape {proba.shape}")
+    return proba
+
+
+def recipe_probabilities(fit_predict, X, y, in_mask, seeds):
+    """Probability of class 1 for every row ``(models, n)``; model m trained on the rows ``in_mask[m]``.
+
+    ``fit_predict`` is a scikit-learn estimator, a function ``fit_predict(X_train, y_train,
+    X_eval, seed=...)`` or an object with ``fit_predict_many(X, y, in_mask, seeds)`` (a
+    :class:`~trustlab.audit.private.TorchRecipe`, which trains all models at once).
+    """
+    n = len(y)
+    if hasattr(fit_predict, "fit_predict_many"):  # a TorchRecipe: all models in one batched call
+        proba = np.asarray(fit_predict.fit_predict_many(np.asarray(X), y, in_mask, seeds), dtype=np.float64)
+        return np.stack([check_proba(p, n) for p in proba])
+    is_estimator = hasattr(fit_predict, "fit") and hasattr(fit_predict, "predict_proba")
+    if not is_estimator and not callable(fit_predict):
+        raise TypeError("fit_predict must be a scikit-learn estimator with predict_proba or a function "
+                        f"fit_predict(X_train, y_train, X_eval, seed=...), got {type(fit_predict).__name__}")
+    out = np.empty(in_mask.shape)
+    for m, seed in enumerate(seeds):
+        rows = np.flatnonzero(in_mask[m])
+        part = X.iloc[rows] if isinstance(X, (pd.DataFrame, pd.Series)) else np.asarray(X)[rows]
+        if is_estimator:
+            proba = seeded_estimator(fit_predict, seed).fit(part, y[rows]).predict_proba(X)
+        else:
+            proba = fit_predict(part, y[rows], X, seed=seed)
+        out[m] = check_proba(proba, n)
+    return out

@@ -94,7 +94,8 @@ def plot_privacy_audit(audit, ax=None):
     """ROC curves of the membership attacks on log axes, where low false-positive rates show.
 
     The dotted diagonal is guessing; a curve above it at FPR 0.1-1 % means some rows are
-    identifiable as members with few false accusations.
+    identifiable as members with few false accusations. For a DP recipe the dashed curve is the
+    bound no attack can cross.
     """
     fig, ax = figure_axes(ax)
     grid = np.logspace(-4, 0, 200)
@@ -106,6 +107,10 @@ def plot_privacy_audit(audit, ax=None):
         ax.plot(fpr[keep], np.maximum(tpr[keep], 1e-4), color=PALETTE[i % len(PALETTE)],
                 label=f"{name}: AUC {a.auc:.3f} [{a.auc_low:.3f}, {a.auc_high:.3f}]")
         data[name] = pd.DataFrame({"fpr": fpr, "tpr": tpr})
+    if audit.bound is not None:  # no attack can cross it (a DP recipe)
+        ax.plot(audit.bound.fpr, audit.bound.tpr, linestyle="--", color=OKABE_ITO["black"],
+                label=f"DP bound, any attack: AUC <= {audit.bound.auc:.3f}")
+        data["dp_bound"] = pd.DataFrame({"fpr": audit.bound.fpr, "tpr": audit.bound.tpr})
     ax.set(xscale="log", yscale="log", xlim=(1e-3, 1), ylim=(1e-3, 1))
     ax.set_xlabel("false-positive rate (non-members flagged)")
     ax.set_ylabel("true-positive rate (members found)")

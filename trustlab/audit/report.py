@@ -159,10 +159,13 @@ def _mitigation(doc, result):
 
 
 def _privacy(doc, audit, heading):
+    from trustlab.stats import format_ci
+
     doc.heading(heading)
+    train, test = (format_ci(a, seeds=False) for a in audit.model_accuracy.T)
     doc.para(f"The recipe was trained {1 + audit.n_reference} times on random halves; each model was "
-             f"attacked in turn. Mean accuracy on the models' own halves {audit.train_accuracy:.3f}, on "
-             f"the other halves {audit.test_accuracy:.3f}. AUC 0.5 is guessing.")
+             f"attacked in turn. Accuracy on the models' own halves {train}, on the other halves {test} "
+             "(mean ± 95 % interval over the models). AUC 0.5 is guessing.")
     prefix = "privacy" if heading == "Membership risk" else "private_privacy"
     rows = []
     for name, a in audit.attacks.items():
@@ -170,8 +173,23 @@ def _privacy(doc, audit, heading):
         rows.append([name, *_interval(f"{key}.auc", a.auc, a.auc_low, a.auc_high),
                      (f"{_f(a.tpr_at_0_1)} [{_f(a.tpr_at_0_1_low)}, {_f(a.tpr_at_0_1_high)}]", f"{key}.tpr_at_0_1"),
                      (f"{_f(a.tpr_at_1)} [{_f(a.tpr_at_1_low)}, {_f(a.tpr_at_1_high)}]", f"{key}.tpr_at_1")])
+    b = audit.bound
+    if b is not None:
+        rows.append(["DP bound (any attack)", (f"at most {_f(b.auc)}", f"{prefix}.bound.auc"), "",
+                     (f"at most {_f(b.tpr_at[0.001])}", f"{prefix}.bound.tpr_at_0_1"),
+                     (f"at most {_f(b.tpr_at[0.01])}", f"{prefix}.bound.tpr_at_1")])
     doc.table(["attack", "AUC", "95 % interval", "TPR at 0.1 % FPR", "TPR at 1 % FPR"], rows)
-    doc.bullets([f"{name}: not run ({why})" for name, why in audit.pending.items()])
+    doc.bullets([f"{name}: not run ({why})" for name, why in audit.not_run.items()])
+    if b is not None:
+        r = b.risk
+        doc.para(f"The bound holds for every attack against these models: DP-SGD with noise multiplier "
+                 f"{r.noise_multiplier:.2f}, sample rate {r.sample_rate:.3g} and {r.steps} steps spends "
+                 f"epsilon = {r.epsilon:.2f} at delta = {r.delta:g} per row added or removed (PLD accountant); "
+                 "a member and a non-member of a random half differ by one row swapped for another, so the "
+                 "bound applies that guarantee twice. " + (
+                     "Every measured interval starts below it, as it must." if audit.within_bound() else
+                     "A measured interval lies wholly above it: the setup breaks an assumption of the bound "
+                     "(Poisson sampling, the accounted noise); investigate before trusting either."))
     fig, _, _ = audit.plot()
     doc.image(fig, f"ROC curves of the membership attacks ({heading.lower()})")
     if len(audit.exposed):
@@ -186,14 +204,19 @@ def _private(doc, retrain):
 
     doc.heading("A differential-privacy option")
     (m, h), (pm, ph), (c, ch) = mean_interval(retrain.accuracy), mean_interval(retrain.plain_accuracy), retrain.cost
-    doc.para(f"DP-SGD through Opacus: noise multiplier {retrain.noise_multiplier:.2f}, sample rate "
-             f"{retrain.sample_rate:.3g}, {retrain.steps} steps; accuracies are means over "
+    doc.para(f"DP-SGD through Opacus: for a target epsilon of {retrain.target_epsilon:g} the planner (Opacus' RDP "
+             f"accountant) chose noise multiplier {retrain.noise_multiplier:.2f} at sample rate "
+             f"{retrain.sample_rate:.3g} for {retrain.steps} steps; accuracies are means over "
              f"{len(retrain.accuracy)} seeds with 95 % intervals.")
-    doc.table(["epsilon", "delta", "DP accuracy", "non-private accuracy", "accuracy cost"],
-              [[(f"{retrain.epsilon:.2f}", "private.epsilon"), f"{retrain.delta:g}",
+    r = retrain.risk
+    doc.table(["epsilon (RDP)", "epsilon (PLD)", "delta", "TPR bound at 1 % FPR", "DP accuracy",
+               "non-private accuracy", "accuracy cost"],
+              [[(f"{retrain.epsilon:.2f}", "private.epsilon"), (f"{r.epsilon:.2f}", "private.pld_epsilon"),
+                f"{retrain.delta:g}", (f"{_f(r.tpr_at[0.01])}", "private.tpr_bound_at_1"),
                 (f"{m:.3f} ± {h:.3f}", "private.accuracy"), (f"{pm:.3f} ± {ph:.3f}", "private.plain_accuracy"),
                 (f"{c:+.3f} ± {ch:.3f}", "private.cost")]])
-    doc.para(retrain.statement or "Privacy statement: pending (needs trustlab.privacy.risk).")
+    doc.para("Privacy statement:")
+    doc.bullets(retrain.statement.splitlines())
 
 
 def render_report(*, table=None, fairness=None, mitigation=None, privacy=None, private=None,
