@@ -112,3 +112,29 @@ def test_shipped_attack_sweeps_are_current():
     for module in (shadows, canary_sweep, one_run_sweep):
         path = module.SWEEP_DIR / f"{module.SWEEP_NAME}.json"
         assert load_entry(path, cache_key(module.SWEEP_NAME, module.sweep_params())) is not None, path
+
+
+def test_membership_sweep_spot_check_retrains_one_setting():
+    # Stale-sweep spot check: σ = 8 of seed 0 (33 DP models, ~2 s), retrained and compared with the
+    # shipped numbers: φ is shipped to 2 decimals, float32 training drifts below 0.01 across CPUs.
+    from trustlab.attacks.shadows import load_shadow_sets, train_shadow_sets
+
+    shipped = load_shadow_sets()[8.0]
+    live = train_shadow_sets(33, 8.0, seeds=[0])[0]
+    assert (live.in_mask == shipped.in_mask).all() and live.epsilon == pytest.approx(shipped.epsilon)
+    np.testing.assert_allclose(live.confidences, shipped.confidences, atol=0.02)
+    np.testing.assert_allclose(live.test_accuracy, shipped.test_accuracy, atol=1e-3)
+
+
+def test_canary_sweep_spot_check_retrains_one_setting():
+    # Stale-sweep spot check: no defense, 1 copy, seed 0 (one NLU model, ~2 s). Exposure is a rank
+    # (a near-tie may swap), so the continuous numbers are compared: next-word NLL to 0.01 nats,
+    # the extrapolated exposure to 0.05 bits; the canaries themselves exactly.
+    from trustlab.attacks.canary_sweep import FIXED, compute_canary_attack, load_canary_sweep
+
+    shipped = load_canary_sweep()["none", None, 1]
+    live = compute_canary_attack(1, "none", seeds=[0], **FIXED)
+    k = len(live.canaries)
+    assert live.canaries == shipped.canaries[:k]
+    assert live.test_nll[0] == pytest.approx(shipped.test_nll[0], abs=0.01)
+    np.testing.assert_allclose(live.extrapolated, shipped.extrapolated[:k], atol=0.05)

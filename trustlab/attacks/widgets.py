@@ -80,7 +80,7 @@ def make_membership_explorer(*, seed=0, preset=None, noise_multipliers=None, n_m
     seeds = [seed + s for s in SWEEP_SEEDS]
     sets = load_shadow_seeds(noise_multipliers, n_models, recipe=recipe, seeds=seeds)
     sigmas = list(sets)
-    k_max = next(iter(sets.values())).n_shadows
+    k_max = next(iter(sets.values()))[0].n_shadows
     ks = [k for k in (2, 4, 8, 16, 32, 64) if k <= k_max]
     controls = {
         "noise_multiplier": widgets.SelectionSlider(
