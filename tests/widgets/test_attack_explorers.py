@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 from trustlab.attacks.shadows import SWEEP_SIGMAS
 from trustlab.attacks.widgets import make_membership_explorer
 
@@ -60,16 +62,26 @@ def test_canary_explorer_reads_the_sweep():
     assert ex.result == sweep["char_embeddings", None, 1]
 
 
-def test_membership_compute_now_trains_the_setting_beside_the_grid():
+def test_membership_compute_now_retrains_the_grid_setting(monkeypatch):
+    import trustlab.attacks.shadows as sh
+
     ex = make_membership_explorer(preset={"noise_multiplier": 8.0, "n_shadows": 2})
     grid = ex.result
+    recipe = {**sh.RECIPE, "epochs": 4}  # the real recipe but short: this tests the wiring
+    monkeypatch.setattr(sh, "RECIPE", recipe)
     ex.compute_now.click()
     live = ex.live_result
     assert ex.error is None and live.attack.n_seeds == 5 and live.attack.n_shadows == 2
     assert live.attack.noise_multiplier == 8.0 and abs(live.attack.auc - 0.5) < 0.05
-    assert ex.progress.value == ex.progress.max == 60
-    assert grid.summary() in ex.live.value.replace("&nbsp;", " ") or "grid:" in ex.live.value
-    assert "now:" in ex.live.value and ex.result is grid  # the grid's result stays
+    assert ex.progress.value == ex.progress.max == 4  # one step per epoch
+    assert "grid:" in ex.live.value and "now:" in ex.live.value and ex.result is grid  # the grid's result stays
+
+
+def test_few_shadow_models_would_leak_membership_so_compute_now_keeps_33():
+    from trustlab.attacks.audits.audit import compute_privacy_audit_now
+
+    with pytest.raises(ValueError, match="n_shadows"):
+        compute_privacy_audit_now(8.0, n_shadows=5, n_models=5)
 
 
 def test_canary_compute_now_reports_every_stage(monkeypatch):

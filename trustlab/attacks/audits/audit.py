@@ -217,21 +217,25 @@ def compute_privacy_audit(shadow_set, attack="lira_online", n_shadows=None, *, c
     return PrivacyAudit(result, audits[0], proven)
 
 
-def compute_privacy_audit_now(noise_multiplier=0.0, attack="lira_online", n_shadows=32, *, seeds=(0, 1, 2, 3, 4),
-                              recipe=None, confidence=0.95, on_epoch=None) -> PrivacyAudit:
-    """Train the setting now and audit it: per seed, ``n_shadows + 1`` models (a target and its
-    shadows, :func:`trustlab.attacks.shadows.train_shadow_sets`, all seeds batched), then attack
-    and audit as :func:`compute_privacy_audit` does. σ may be any value ≥ 0, on the grid or off it.
+def compute_privacy_audit_now(noise_multiplier=0.0, attack="lira_online", n_shadows=32, *, n_models=33,
+                              seeds=(0, 1, 2, 3, 4), recipe=None, confidence=0.95, on_epoch=None) -> PrivacyAudit:
+    """Train the setting now and audit it: per seed, ``n_models`` models on balanced halves of the
+    pool (:func:`trustlab.attacks.shadows.train_shadow_sets`, all seeds batched), then each model
+    attacked with ``n_shadows`` of the others as :func:`compute_privacy_audit` does.
 
-    With ``n_shadows=32`` and the default seeds it retrains the shipped sweep's setting (the
-    same numbers up to float rounding); it costs about 15 s of one core then, 1–2 s with 2 shadows.
+    σ may be any value ≥ 0, on the grid or off it. ``n_models`` stays 33 whatever ``n_shadows``:
+    with balanced halves over few models, which shadows hold an example reveals whether the target
+    does (with 3 models, an example is in exactly one), so fewer models would leak membership. With
+    the defaults it retrains the shipped sweep's setting (the same numbers up to float rounding),
+    about 15 s of one core.
     """
     from trustlab._validate import check_choice
     from trustlab.attacks.membership import ATTACKS
     from trustlab.attacks.shadows import train_shadow_sets
 
     check_choice("attack", attack, ATTACKS)
-    k = check_int("n_shadows", n_shadows, 2, 256)
+    n = check_int("n_models", n_models, 3, 256)
+    k = check_int("n_shadows", n_shadows, 2, n - 1)
     check_number("confidence", confidence, 0.5, 1, low_open=True, high_open=True)
-    sets = train_shadow_sets(k + 1, noise_multiplier, recipe=recipe, seeds=seeds, on_epoch=on_epoch)
+    sets = train_shadow_sets(n, noise_multiplier, recipe=recipe, seeds=seeds, on_epoch=on_epoch)
     return compute_privacy_audit(sets if len(sets) > 1 else sets[0], attack, k, confidence=confidence)

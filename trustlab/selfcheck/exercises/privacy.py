@@ -108,7 +108,7 @@ def _lira_online_auc():
 
 @register("12.2", Vector(2, rtol=0.0, atol=0.005),
           question="[point estimate of eps_lb, the eps_lb proven at 95 % confidence]",
-          hint="Point: ln((TPR − δ) / FPR) at the ROC point with FPR closest to 0.05. Proven: the same formula "
+          hint="Point: ln((TPR − δ) / FPR) at the ROC point with FPR closest to 5 %. Proven: the same formula "
                "on the lower Clopper-Pearson end of TPR and the upper end of FPR (90 % two-sided intervals).",
           insight="The proven bound is lower: a finite audit proves less than it estimates.")
 def _audit_by_hand():
