@@ -124,13 +124,14 @@ EXPLORERS: list[ExplorerBench] = [
     ExplorerBench("kg_bias", lambda: make_kg_bias_explorer(seed=0),
                   [("kl_weight", [1.0, 10.0, 0.3, 0.0]), ("counterfactual_share", [1.0, 0.0]),
                    ("occupation", ["Craft-repair", "Sales", "Adm-clerical"])], RETRAIN),
-    # Notebooks 12 and 13: 6 x 33 shadow models and 30 canary runs are shipped sweeps
-    # (trustlab/attacks/sweeps/); a move is LiRA's Gaussian fits + an audit (memoized) or a lookup.
+    # Notebooks 12 and 13: 6 σ x 5 seeds x 33 shadow models and 18 canary settings x 5 seeds are
+    # shipped sweeps (trustlab/attacks/sweeps/); a move is LiRA's Gaussian fits + an audit for five
+    # seeds (memoized) or a lookup.
     ExplorerBench("membership", lambda: make_membership_explorer(seed=0),
                   [("noise_multiplier", [8.0, 0.0, 2.0, 0.7]), ("attack", ["loss", "lira_online"]),
                    ("n_shadows", [8, 32])], CHEAP),
-    # Issue 19: every (σ, q, epochs) is one shipped training run with 400 canaries; a move reads
-    # it, audits it (Steinke et al. 2023) and bounds it from the PLD (cached per setting).
+    # Issue 19: every (σ, q, epochs) is five shipped training runs (seeds) with 400 canaries; a move
+    # reads them, audits them (Steinke et al. 2023) and bounds them from the PLD (cached per setting).
     ExplorerBench("risk_audit", lambda: make_risk_audit_explorer(seed=0),
                   [("noise_multiplier", [0.5, 4.0, 2.0, 1.0]), ("sample_rate", [0.1, 0.02, 0.05]),
                    ("epochs", [50, 5, 20])], CHEAP),

@@ -101,12 +101,19 @@ TRY_THIS: tuple = (
             "notebook."),
     TryThis("12_privacy_membership_inference.ipynb", "membership",
             {"noise_multiplier": 2.0, "attack": "lira_online", "n_shadows": 32},
-            "The accountant's ε (upper bound) next to what the attack proves (lower bound): a "
-            "large gap is normal, a proven ε above the accountant's would be a bug."),
+            "The accountant's ε (upper bound) next to what the attack proves (lower bound, five "
+            "seeds): at σ = 2 the proven interval reaches 0 while the accountant allows ε ≈ 10. A "
+            "large gap is normal; a proven ε above the accountant's would be a bug."),
+    TryThis("12_privacy_membership_inference.ipynb", "risk_audit",
+            {"noise_multiplier": 0.5, "sample_rate": 0.05, "epochs": 20},
+            "Little noise: the DP bound allows nearly any attack, the measured canary attack stays far "
+            "below it, and one run per seed proves ε_lb around 0.5. Move σ up and watch bound, ROC and "
+            "ε_lb fall together."),
     TryThis("13_privacy_canaries.ipynb", "canaries",
             {"repetitions": 1, "defense": "dp_sgd", "target_epsilon": 1.0},
             "One copy, DP-SGD at ε ≈ 1: exposure collapses and so does intent accuracy. Then move "
-            "repetitions to 20 and see the per-record guarantee stop covering the secret."),
+            "repetitions to 20: exposure rises beyond the seeds' spread (the per-record guarantee "
+            "covers one copy, not twenty), yet no PIN is extracted at this ε."),
     TryThis("14_privacy_text_rewriting.ipynb", "text_rewriting",
             {"epsilon": 40, "sentence": "Order a pizza with sausage to my place in Boston",
              "word": "pizza"},

@@ -16,7 +16,7 @@ but the imports.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -481,6 +481,114 @@ row("attacks", "compute_canary_attack(defense='none ')", "defense", lambda: cs.c
 row("attacks", "compute_canary_attack(target_epsilon=inf)", "target_epsilon",
     lambda: cs.compute_canary_attack(1, "dp_sgd", target_epsilon=INF))
 row("attacks", "compute_canary_attack(n_canaries=0)", "n_canaries", lambda: cs.compute_canary_attack(1, n_canaries=0))
+row("attacks", "compute_canary_attack(seeds=[0, 1.5])", "seed", lambda: cs.compute_canary_attack(1, seeds=[0, 1.5]))
+row("attacks", "compute_canary_attack(on_progress=5)", "on_progress", lambda: cs.compute_canary_attack(1, on_progress=5))
+row("attacks", "compute_canary_attack(seeds=[])", "seeds", lambda: cs.compute_canary_attack(1, seeds=[]))
+
+# NLU model and its training (phase 2 of the bad-input issue)
+from trustlab.attacks import nlu as nl  # noqa: E402
+from trustlab.attacks import nlu_many as nm  # noqa: E402
+
+
+def _vocab():
+    return nl.Vocabulary.build(["my pin code is one two"])
+
+
+_texts, _intents = ["call mum", "play jazz"] * 5, ["call", "play_music"] * 5
+row("attacks", "NLUModel(dim=0)", "dim", lambda: nl.NLUModel(_vocab(), 2, dim=0))
+row("attacks", "NLUModel(hidden=-1)", "hidden", lambda: nl.NLUModel(_vocab(), 2, hidden=-1))
+row("attacks", "NLUModel(n_intents=0)", "n_intents", lambda: nl.NLUModel(_vocab(), 0))
+row("attacks", "NLUModel(vocab='x')", "vocab", lambda: nl.NLUModel("x", 2))
+row("attacks", "NLUModel(dropout=1.0)", "dropout", lambda: nl.NLUModel(_vocab(), 2, dropout=1.0))
+row("attacks", "NLUModel(max_len=2.5)", "max_len", lambda: nl.NLUModel(_vocab(), 2, max_len=2.5))
+row("attacks", "Vocabulary.build(texts='abc')", "texts", lambda: nl.Vocabulary.build("abc"))
+row("attacks", "Vocabulary(encode texts='abc')", "texts", lambda: _vocab().encode("abc", 5))
+row("attacks", "Vocabulary(encode max_len=1)", "max_len", lambda: _vocab().encode(["my pin"], 1))
+row("attacks", "Vocabulary(encode texts=[5])", "texts", lambda: _vocab().encode([5], 6))
+row("attacks", "train_nlu(settings={'lr': -1})", "lr", lambda: nl.train_nlu(_texts, _intents, settings={"lr": -1}))
+row("attacks", "train_nlu(settings={'lr': nan})", "lr", lambda: nl.train_nlu(_texts, _intents, settings={"lr": NAN}))
+row("attacks", "train_nlu(settings={'epoch': 1} (typo))", "settings",
+    lambda: nl.train_nlu(_texts, _intents, settings={"epoch": 1}))
+row("attacks", "train_nlu(settings={'epochs': 2.5})", "epochs", lambda: nl.train_nlu(_texts, _intents, settings={"epochs": 2.5}))
+row("attacks", "train_nlu(settings='x')", "settings", lambda: nl.train_nlu(_texts, _intents, settings="x"))
+row("attacks", "train_nlu(texts='abc')", "texts", lambda: nl.train_nlu("abc", ["x"] * 3))
+row("attacks", "train_nlu(texts=[])", "texts", lambda: nl.train_nlu([], []))
+row("attacks", "train_nlu(texts/intents mismatch)", "intents", lambda: nl.train_nlu(_texts, _intents[:3]))
+row("attacks", "train_nlu(test=([],[]))", "test", lambda: nl.train_nlu(_texts, _intents, test=([], [])))
+row("attacks", "train_nlu(test='x')", "test", lambda: nl.train_nlu(_texts, _intents, test="x"))
+row("attacks", "train_nlu(defense='dp')", "defense", lambda: nl.train_nlu(_texts, _intents, defense="dp"))
+row("attacks", "train_nlu(target_epsilon=inf)", "target_epsilon",
+    lambda: nl.train_nlu(_texts, _intents, defense="dp_sgd", target_epsilon=INF))
+row("attacks", "train_nlu(seed=-1)", "seed", lambda: nl.train_nlu(_texts, _intents, seed=-1))
+row("attacks", "train_nlu_many(seeds and data of different lengths)", "data",
+    lambda: nm.train_nlu_many([(_texts, _intents, (_texts, _intents))], seeds=[0, 1]))
+row("attacks", "train_nlu_many(seeds=[0.5])", "seeds",
+    lambda: nm.train_nlu_many([(_texts, _intents, (_texts, _intents))], seeds=[0.5]))
+row("attacks", "fit_nlu_many(models=['x'])", "models", lambda: nm.fit_nlu_many(["x"], np.zeros((1, 2, 3)), np.zeros((1, 2)),
+                                                                             seeds=[0], epochs=1, lr=0.1, batch_size=2))
+row("attacks", "candidate_log_likelihoods(model='x')", "model", lambda: ca.candidate_log_likelihoods("x", "my pin"))
+row("attacks", "candidate_log_likelihoods(n_secret=9)", "n_secret",
+    lambda: ca.candidate_log_likelihoods(_nlu_model(), "my pin code is", 9))
+row("attacks", "extract_secrets(prefixes='my pin')", "prefixes", lambda: ca.extract_secrets(_nlu_model(), "my pin"))
+row("attacks", "extract_secrets(prefixes=[])", "prefixes", lambda: ca.extract_secrets(_nlu_model(), []))
+
+# shadow sets over seeds, RMIA, the one-run audit and the risk audit
+from trustlab.attacks import packing as pk  # noqa: E402
+from trustlab.attacks import rmia as rm  # noqa: E402
+from trustlab.attacks.audits import canary_audit as cr  # noqa: E402
+from trustlab.attacks.audits import one_run_audit as oa  # noqa: E402
+from trustlab.attacks.audits import one_run_sweep as osw  # noqa: E402
+from trustlab.attacks.audits import risk_audit as ra  # noqa: E402
+
+row("attacks", "train_shadow_sets(seeds=[0, 0])", "seeds", lambda: sh.train_shadow_sets(3, seeds=[0, 0]))
+row("attacks", "train_shadow_sets(seeds=[1.5])", "seed", lambda: sh.train_shadow_sets(3, seeds=[1.5]))
+row("attacks", "train_shadow_sets(seeds=5)", "seeds", lambda: sh.train_shadow_sets(3, seeds=5))
+row("attacks", "train_shadow_sets(on_epoch=5)", "on_epoch", lambda: sh.train_shadow_sets(3, on_epoch=5))
+row("attacks", "load_shadow_seeds(seeds=[])", "seeds", lambda: sh.load_shadow_seeds(seeds=[]))
+row("attacks", "load_shadow_sets(seed=True)", "seed", lambda: sh.load_shadow_sets(seed=True))
+row("attacks", "load_shadow_sets(seed=1.0)", "seed", lambda: sh.load_shadow_sets(seed=1.0))
+row("attacks", "compute_membership_attack(shadow_set=[])", "shadow_set", lambda: me.compute_membership_attack([]))
+row("attacks", "compute_membership_attack(sets of different sigma)", "shadow_set",
+    lambda: me.compute_membership_attack([_shadow_set(), replace(_shadow_set(), noise_multiplier=1.0)]))
+row("attacks", "pool_seeds(runs=[])", "runs", lambda: me.pool_seeds([]))
+row("attacks", "shadow_sets(shadow_set=None)", "shadow_set", lambda: me.shadow_sets(None))
+row("attacks", "compute_privacy_audit_now(attack='x')", "attack", lambda: au.compute_privacy_audit_now(1.0, "x"))
+row("attacks", "compute_privacy_audit_now(n_shadows=1)", "n_shadows", lambda: au.compute_privacy_audit_now(1.0, n_shadows=1))
+row("attacks", "compute_privacy_audit_now(noise_multiplier=nan)", "noise_multiplier",
+    lambda: au.compute_privacy_audit_now(NAN, n_shadows=2))
+row("attacks", "compute_rmia_attack(shadow_set='x')", "shadow_set", lambda: rm.compute_rmia_attack("x"))
+row("attacks", "compute_rmia_attack(n_references=0)", "n_references", lambda: rm.compute_rmia_attack(_shadow_set(), 0))
+row("attacks", "compare_with_lira(n_models=7 (int))", "n_models", lambda: rm.compare_with_lira(_shadow_set(), 7))
+row("attacks", "compare_with_lira(n_models=[99])", "n_models", lambda: rm.compare_with_lira(_shadow_set(), [99]))
+row("attacks", "rmia_scores(a=nan)", "a", lambda: rm.rmia_scores([0.5], [[0.5]], [0.5], [[0.5]], a=NAN))
+row("attacks", "train_canary_runs(noise_multiplier=-1)", "noise_multiplier", lambda: cr.train_canary_runs(-1.0))
+row("attacks", "train_canary_runs(sample_rate=0)", "sample_rate", lambda: cr.train_canary_runs(1.0, sample_rate=0))
+row("attacks", "train_canary_runs(epochs=2.5)", "epochs", lambda: cr.train_canary_runs(1.0, epochs=2.5))
+row("attacks", "train_canary_runs(m=2000 > training set)", "m", lambda: cr.train_canary_runs(1.0, 2000))
+row("attacks", "train_canary_runs(recipe typo)", "recipe", lambda: cr.train_canary_runs(1.0, recipe={"lrr": 1}))
+row("attacks", "train_canary_runs(recipe canary='loud')", "canary",
+    lambda: cr.train_canary_runs(1.0, recipe={"canary": "loud"}))
+row("attacks", "train_canary_runs(seeds=[])", "seeds", lambda: cr.train_canary_runs(1.0, seeds=[]))
+row("attacks", "train_canary_run(seed=-1)", "seed", lambda: cr.train_canary_run(1.0, 10, seed=-1))
+row("attacks", "audit_one_run(scores with NaN)", "scores", lambda: oa.audit_one_run([NAN, 1.0], [True, False]))
+row("attacks", "abstaining_guesses(k_plus=3 > m)", "k_plus", lambda: oa.abstaining_guesses([1.0, 2.0], 3))
+row("attacks", "one_run_p_value(v > r)", "correct guesses", lambda: oa.one_run_p_value(10, 5, 6, 1.0))
+row("attacks", "check_settings(settings={'dim': 0})", "dim", lambda: nl.check_settings({"dim": 0}))
+row("attacks", "one_run_epsilon_lb(confidence=1)", "confidence", lambda: oa.one_run_epsilon_lb(10, 5, 5, confidence=1))
+row("attacks", "load_one_run_sweep(seed=1.5)", "seed", lambda: osw.load_one_run_sweep(1.5))
+row("attacks", "compute_risk_audit(off the grid)", "noise_multiplier", lambda: ra.compute_risk_audit(3.0))
+row("attacks", "compute_risk_audit(epochs=2.5)", "epochs", lambda: ra.compute_risk_audit(1.0, 0.05, 2.5))
+row("attacks", "compute_risk_audit_now(sample_rate=2)", "sample_rate", lambda: ra.compute_risk_audit_now(1.0, 2.0))
+row("attacks", "compute_risk_audit_now(seeds=[-1])", "seed", lambda: ra.compute_risk_audit_now(1.0, seeds=[-1]))
+row("attacks", "epsilon_lb_by_canaries(seed=1.5)", "seed", lambda: ra.epsilon_lb_by_canaries(1.5))
+row("attacks", "compare_audits(seed='x')", "seed", lambda: ra.compare_audits("x"))
+row("attacks", "pack_values(values=[nan])", "values", lambda: pk.pack_values([NAN]))
+row("attacks", "pack_values(decimals=2.5)", "decimals", lambda: pk.pack_values([1.0], 2.5))
+row("attacks", "pack_values(values=[1e12])", "values", lambda: pk.pack_values([1e12]))
+row("attacks", "unpack_values(text='not base64!')", "values", lambda: pk.unpack_values("not base64!", 3))
+row("attacks", "unpack_values(wrong size)", "values", lambda: pk.unpack_values(pk.pack_values([1.0, 2.0]), 3))
+row("attacks", "pack_bits(mask=[1, 0])", "mask", lambda: pk.pack_bits([1, 0]))
+row("attacks", "unpack_bits(wrong size)", "mask", lambda: pk.unpack_bits(pk.pack_bits([True]), 30))
 
 # --- audit.privacy: membership risk of a recipe, the DP option and its bound --------------------
 from trustlab.audit import privacy as apv  # noqa: E402

@@ -84,20 +84,77 @@ def test_soft_forward_with_one_hot_words_is_the_forward(char_embeddings):
 def test_a_repeated_canary_is_exposed_and_extracted_live():
     r = compute_canary_attack(20, "none", n_canaries=2, n_utterances=600, n_samples=200)
     assert min(r.exposures) > 12.0 and r.success_rate == 1.0
-    assert r.test_accuracy > 0.9
+    assert r.test_accuracy[0] > 0.9 and r.n_seeds == 1
+
+
+def test_fast_candidate_scores_equal_the_sentence_likelihoods():
+    from trustlab.attacks.canaries import candidate_log_likelihoods
+
+    texts, intents = insert_canaries(*make_utterances(300, seed=1), make_canaries(1, seed=1), 3)
+    model = train_nlu(texts, intents, settings={"epochs": 2}, seed=1).model
+    for n in (1, 3):
+        fast = candidate_log_likelihoods(model, "my pin code is", n)
+        slow = sequence_log_likelihood(model, candidate_texts("my pin code is", n))
+        np.testing.assert_allclose(fast, slow, atol=1e-4)
+
+
+def test_batched_extraction_of_one_prefix_is_extract_secret():
+    from trustlab.attacks.canaries import extract_secrets
+
+    model = _tiny_model(max_len=12)
+    one = extract_secret(model, "my pin code is", 4, steps=20, seed=3)
+    assert extract_secrets(model, ["my pin code is"], 4, steps=20, seed=3) == [one]
+    assert len(extract_secrets(model, ["my pin code is", "call"], 2, steps=5)) == 2
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("defense", ["none", "early_stopping", "dp_sgd"])
+def test_batched_nlu_models_equal_their_own_runs_and_opacus(defense):
+    """train_nlu_many: model k equals the one its seed gives alone; the DP path equals Opacus'
+    PrivacyEngine (fit_private with the NLU loss and Adam) for the same seed."""
+    from trustlab.attacks.nlu import SETTINGS
+    from trustlab.attacks.nlu_many import train_nlu_many
+
+    # one set of utterances for both seeds: the batch's vocabulary (all seeds' words) is then each
+    # seed's own, so model k must equal its run alone (init, batch order, Poisson samples, noise)
+    data = [(*make_utterances(200, seed=0), make_utterances(60, seed=10 + s)) for s in (0, 1)]
+    settings = {"epochs": 2}
+    many = train_nlu_many(data, defense=defense, target_epsilon=8.0, seeds=[0, 1], settings=settings)
+
+    def flat(m):
+        return torch.cat([p.detach().double().ravel() for p in m.parameters()])
+
+    for k in (0, 1):
+        alone = train_nlu_many([data[k]], defense=defense, target_epsilon=8.0, seeds=[k], settings=settings)[0]
+        assert float((flat(alone.model) - flat(many[k].model)).norm() / flat(alone.model).norm()) < 1e-5
+        assert alone.epochs == many[k].epochs
+    if defense == "dp_sgd":
+        from trustlab.privacy.dpsgd import fit_private
+
+        one = many[0]
+        ref = NLUModel(one.vocab, len(one.intents), seed=0)
+        X = one.vocab.encode(data[0][0], SETTINGS["max_len"])
+        y = np.array([one.intents.index(i) for i in data[0][1]])
+        run = fit_private(ref, X, y, noise_multiplier=one.noise_multiplier, max_grad_norm=SETTINGS["max_grad_norm"],
+                          batch_size=SETTINGS["dp_batch_size"], epochs=2, lr=SETTINGS["dp_lr"], loss_fn=nlu_loss,
+                          optimizer="adam", seed=0)
+        assert run.epsilon == pytest.approx(one.epsilon)
+        assert float((flat(ref) - flat(one.model)).norm() / flat(ref).norm()) < 1e-4
 
 
 def test_shipped_canary_sweep_tells_the_story():
     from trustlab.attacks.canary_sweep import load_canary_sweep
 
+    from trustlab.stats import separated
+
     sweep = load_canary_sweep()
+    assert {r.n_seeds for r in sweep.values()} == {5}
     none1, none20 = sweep["none", None, 1], sweep["none", None, 20]
     assert none20.mean_exposure == pytest.approx(none20.max_exposure) and none20.success_rate == 1.0
-    assert none1.mean_exposure < none20.mean_exposure
+    assert separated(none1.per_seed("exposure"), none20.per_seed("exposure"))
     for eps in (1.0, 8.0):
         dp1 = sweep["dp_sgd", eps, 1]
-        assert dp1.epsilon <= eps + 1e-9
-        assert dp1.mean_exposure < none1.mean_exposure and dp1.success_rate == 0.0
-        assert dp1.test_accuracy < none1.test_accuracy  # DP spends utility
-    assert sweep["dp_sgd", 1.0, 20].mean_exposure < none20.mean_exposure
-    assert sweep["char_embeddings", None, 1].mean_exposure < none1.mean_exposure
+        assert dp1.epsilon <= eps + 1e-9 and dp1.success_rate == 0.0
+        assert separated(dp1.per_seed("exposure"), none1.per_seed("exposure"))
+        assert separated(dp1.per_seed("test_nll"), none1.per_seed("test_nll"))  # DP spends utility
+    assert separated(sweep["dp_sgd", 1.0, 20].per_seed("exposure"), none20.per_seed("exposure"))

@@ -68,23 +68,45 @@ def test_shipped_sweep_overfit_vs_strongly_private():
     assert private.epsilon < 3.0
 
 
-def test_dp_sgd_without_noise_or_clipping_is_plain_full_batch_sgd():
-    """shadows.dp_sgd goes through Opacus (trustlab.privacy.dpsgd.fit_private)."""
+def test_batched_shadow_sets_reproduce_opacus_and_the_loop_model_by_model():
+    """Shadow models train as one train_many batch; each equals its own one-model run:
+    plain models the shared loop (train, one seed), DP models Opacus' PrivacyEngine (fit_private)."""
     import torch
 
-    from trustlab.attacks.shadows import dp_sgd
+    from trustlab.attacks.shadows import _pool
     from trustlab.models import mlp
+    from trustlab.privacy.dpsgd import fit_private
+    from trustlab.training import train
 
-    rng = np.random.default_rng(0)
-    X, y = rng.normal(size=(30, 5)).astype(np.float32), rng.integers(3, size=30)
-    a, b = mlp(5, 3, hidden=(8,), seed=1), mlp(5, 3, hidden=(8,), seed=1)
-    # sample rate 1 (every example in every batch), sigma 0, a clipping norm nothing reaches
-    run = dp_sgd(a, X, y, noise_multiplier=0.0, max_grad_norm=1e6, batch_size=30, epochs=3, lr=0.1)
-    assert run.steps == 3 and run.sample_rate == 1.0 and not hasattr(a, "_module")
-    opt = torch.optim.SGD(b.parameters(), lr=0.1)
-    for _ in range(3):
-        opt.zero_grad()
-        torch.nn.functional.cross_entropy(b(torch.as_tensor(X)), torch.as_tensor(y)).backward()
-        opt.step()
-    for p, q in zip(a.parameters(), b.parameters()):
-        torch.testing.assert_close(p, q, rtol=1e-4, atol=1e-6)
+    recipe = {"n_pool": 200, "epochs": 6}
+    X, y, _, _ = _pool(200, 3)
+    for sigma in (0.0, 1.0):
+        s = train_shadow_set(4, sigma, recipe=recipe, seed=3)
+        rng = np.random.default_rng(3)
+        mask = np.argsort(rng.random((4, 200)), axis=0) < 2
+        seeds = rng.integers(2**31 - 1, size=4)
+        assert (mask == s.in_mask).all() and (s.in_mask.sum(axis=0) == 2).all()
+        for m in range(4):
+            model = mlp(64, 10, hidden=(128,), seed=int(seeds[m]))
+            if sigma:
+                fit_private(model, X[mask[m]], y[mask[m]], noise_multiplier=sigma, max_grad_norm=1.0,
+                            batch_size=50, epochs=6, lr=1.0, seed=int(seeds[m]))
+            else:
+                train(model, X[mask[m]], y[mask[m]], epochs=6, lr=0.1, momentum=0.9, batch_size=64,
+                      seed=int(seeds[m]))
+            with torch.no_grad():
+                ref = logit_confidence(model(torch.as_tensor(X)), y)
+            np.testing.assert_allclose(s.confidences[m], ref, atol=1e-4)
+
+
+def test_seeds_give_intervals_and_each_example_is_in_16_of_33_models():
+    from trustlab.attacks.shadows import SWEEP_SEEDS, load_shadow_seeds
+
+    sets = load_shadow_seeds([0.0])[0.0]
+    assert len(sets) == len(SWEEP_SEEDS) == 5
+    assert all((s.in_mask.sum(axis=0) == 16).all() and s.in_mask.shape == (33, 500) for s in sets)
+    r = compute_membership_attack(list(sets), "lira_online")
+    assert r.n_seeds == 5 and r.auc == pytest.approx(r.per_seed["auc"].mean())
+    assert "±" in r.summary() and "5 seeds" in r.summary()
+    assert r.per_seed["auc"][2] == compute_membership_attack(sets[2], "lira_online").auc
+    assert load_shadow_sets([0.0], seed=2)[0.0].confidences.tolist() == sets[2].confidences.tolist()

@@ -23,7 +23,8 @@ from trustlab._validate import abbreviate, check_array, check_int, check_number,
 from trustlab.attacks.utterances import DIGITS
 from trustlab.runtime import torch_threads
 
-__all__ = ["MAX_CANDIDATES", "PREFIXES", "Canary", "candidate_texts", "exposure", "exposure_from_rank",
+__all__ = ["MAX_CANDIDATES", "PREFIXES", "Canary", "candidate_log_likelihoods", "candidate_texts", "exposure",
+           "exposure_from_rank", "extract_secrets",
            "extract_secret", "extrapolated_exposure", "insert_canaries", "make_canaries",
            "sequence_log_likelihood"]
 
@@ -160,6 +161,36 @@ def sequence_log_likelihood(model, texts, *, batch_size=2500) -> np.ndarray:
     return torch.cat(out).numpy()
 
 
+@torch.no_grad()
+def candidate_log_likelihoods(model, prefix, n_secret=4, *, alphabet=DIGITS) -> np.ndarray:
+    """log p(prefix + secret) for every secret in :func:`candidate_texts`' order, computed fast.
+
+    The same numbers as :func:`sequence_log_likelihood` on the candidate texts, but the
+    next-word head runs once per distinct context window: the window before the j-th secret word
+    holds only the first j − 1 of them, so 10⁴ PINs need about 11,000 windows instead of 10⁴
+    times the sentence length.
+    """
+    _check_model(model)
+    prefix = _check_prefix(prefix)
+    _check_fits(model, prefix, check_int("n_secret", n_secret, 1, 5))
+    alphabet = _check_alphabet(alphabet)
+    vocab, c = model.vocab, model.context
+    words = np.array([vocab.index(w) for w in alphabet])
+    grid = np.stack(np.meshgrid(*[np.arange(len(words))] * n_secret, indexing="ij"), -1).reshape(-1, n_secret)
+    ids = np.concatenate([np.full((len(grid), c), 1), np.tile([1, *(vocab.index(w) for w in prefix.split())],
+                                                              (len(grid), 1)), words[grid], np.full((len(grid), 1), 2)], 1)
+    model.eval()
+    table = model.embeddings()
+    total = np.zeros(len(grid))
+    with torch_threads():
+        for t in range(c + 1, ids.shape[1]):  # token t, predicted from tokens t - c .. t - 1
+            windows, inverse = np.unique(ids[:, t - c:t], axis=0, return_inverse=True)
+            emb = table[torch.as_tensor(windows)].reshape(len(windows), -1)
+            logp = torch.log_softmax(model.lm(emb), -1).double().numpy()
+            total += logp[inverse.ravel(), ids[:, t]]
+    return total
+
+
 def exposure_from_rank(rank, n_candidates) -> float:
     """Exposure = log2 n_candidates − log2 rank (bits); its maximum, at rank 1, is log2 n_candidates.
 
@@ -209,30 +240,45 @@ def extract_secret(model, prefix, n_secret=4, *, alphabet=DIGITS, steps=150, lr=
     Gumbel-softmax at ``temperature``; Adam maximises the expected log-likelihood of
     ``<s> prefix secret </s>`` under the model; the answer is argmax θ per word.
     """
+    return extract_secrets(model, [_check_prefix(prefix)], n_secret, alphabet=alphabet, steps=steps, lr=lr,
+                           temperature=temperature, seed=seed)[0]
+
+
+def extract_secrets(model, prefixes, n_secret=4, *, alphabet=DIGITS, steps=150, lr=0.3,
+                    temperature=0.5, seed=0) -> list:
+    """:func:`extract_secret` for several prefixes at once (one optimisation; each its own θ).
+
+    With one prefix it is :func:`extract_secret` exactly (the same random draws).
+    """
     _check_model(model)
-    prefix = _check_prefix(prefix)
-    _check_fits(model, prefix, check_int("n_secret", n_secret, 1, 5))
+    if isinstance(prefixes, (str, bytes)) or not hasattr(prefixes, "__len__") or not len(prefixes):
+        raise TypeError(f"prefixes must be a non-empty list of strings, got {abbreviate(prefixes)}")
+    prefixes = [_check_prefix(p) for p in prefixes]
+    check_int("n_secret", n_secret, 1, 5)
+    for prefix in prefixes:
+        _check_fits(model, prefix, n_secret)
     alphabet = _check_alphabet(alphabet)
     check_int("steps", steps, 1, 100_000)
     lr = check_number("lr", lr, 0, None, low_open=True)
     tau = check_number("temperature", temperature, 0, None, low_open=True)
     vocab = model.vocab
-    unknown = [w for w in (*prefix.split(), *alphabet) if vocab.index(w) == 3]
+    unknown = [w for w in (*" ".join(prefixes).split(), *alphabet) if vocab.index(w) == 3]
     if unknown:
         raise ValueError(f"prefix and alphabet must use words of the model's vocabulary, got unknown "
                          f"{abbreviate(unknown)}")
-    known = [1, *(vocab.index(w) for w in prefix.split())]
+    B, eye, known = len(prefixes), torch.eye(len(vocab)), [[1, *(vocab.index(w) for w in p.split())] for p in prefixes]
+    lengths = [len(k) + n_secret + 1 for k in known]
     slots = torch.tensor([vocab.index(a) for a in alphabet])
-    length = len(known) + n_secret + 1
     gen = torch_generator(seed)
-    theta = (0.01 * torch.randn(n_secret, len(alphabet), generator=gen)).requires_grad_()
+    theta = (0.01 * torch.randn(B, n_secret, len(alphabet), generator=gen)).requires_grad_()
     optimizer = torch.optim.Adam([theta], lr=lr)
-    eye = torch.eye(len(vocab))
-    fixed = torch.zeros(1, model.max_len, len(vocab))
-    fixed[0, :len(known)] = eye[known]
-    fixed[0, length - 1] = eye[2]
-    mask = torch.zeros(1, model.max_len, dtype=torch.bool)
-    mask[0, :length] = True
+    fixed = torch.zeros(B, model.max_len, len(vocab))
+    mask = torch.zeros(B, model.max_len, dtype=torch.bool)
+    secret = torch.zeros(B, model.max_len, dtype=torch.bool)  # where the relaxed words go
+    target = torch.zeros(B, model.max_len - 1)  # which next-word predictions count
+    for b, (k, length) in enumerate(zip(known, lengths)):
+        fixed[b, :len(k)], fixed[b, length - 1] = eye[k], eye[2]
+        mask[b, :length], secret[b, len(k):length - 1], target[b, :length - 1] = True, True, 1.0
     model.eval()
     for p in model.parameters():
         p.requires_grad_(False)
@@ -240,16 +286,15 @@ def extract_secret(model, prefix, n_secret=4, *, alphabet=DIGITS, steps=150, lr=
         with torch_threads():
             for _ in range(steps):
                 u = torch.rand(theta.shape, generator=gen).clamp(1e-9, 1 - 1e-9)
-                soft = torch.softmax((theta - torch.log(-torch.log(u))) / tau, dim=1)
-                weights = fixed.clone()
-                weights[0, len(known):length - 1] = soft @ eye[slots]
+                soft = torch.softmax((theta - torch.log(-torch.log(u))) / tau, dim=-1)
+                weights = fixed.masked_scatter(secret[..., None], soft @ eye[slots])
                 _, lm = model.forward_soft(weights, mask)
-                logp = torch.log_softmax(lm[0, :length - 1], -1)
-                loss = -(weights[0, 1:length] * logp).sum()
+                logp = torch.log_softmax(lm[:, :model.max_len - 1], -1)
+                loss = -((weights[:, 1:] * logp).sum(-1) * target).sum()
                 optimizer.zero_grad()
                 loss.backward()
                 optimizer.step()
     finally:
         for p in model.parameters():
             p.requires_grad_(True)
-    return tuple(alphabet[i] for i in theta.argmax(1).tolist())
+    return [tuple(alphabet[i] for i in row) for row in theta.argmax(-1).tolist()]

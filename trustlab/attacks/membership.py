@@ -10,7 +10,7 @@ curve (scikit-learn), its AUC and above all the TPR at a low FPR (0.1 %, 1 %).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.stats import norm
@@ -18,7 +18,7 @@ from scipy.stats import norm
 from trustlab._validate import check_array, check_bool, check_choice, check_int, check_number
 
 __all__ = ["ATTACKS", "AttackResult", "attack_scores", "compute_membership_attack", "lira_scores",
-           "loss_scores", "roc_metrics", "tpr_at_fpr"]
+           "loss_scores", "pool_seeds", "roc_metrics", "shadow_sets", "tpr_at_fpr"]
 
 ATTACKS = ("loss", "lira_online", "lira_offline")
 
@@ -39,14 +39,29 @@ class AttackResult:
     test_accuracy: float = float("nan")  # mean over the attacked models
     scores: np.ndarray = None
     is_member: np.ndarray = None
+    #: With several seeds: ``auc``, ``tpr_at_0_1``, ``tpr_at_1``, ``test_accuracy`` per seed (the
+    #: fields above are then their means, and ``fpr``/``tpr`` the ROC of all seeds' guesses pooled).
+    per_seed: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def n_seeds(self) -> int:
+        """How many seeds (independent shadow sets) the numbers come from."""
+        return len(self.per_seed.get("auc", ())) or 1
 
     def summary(self) -> str:
-        """One rounded line: attack, AUC, TPR at 0.1 % and 1 % FPR."""
+        """One rounded line: attack, AUC, TPR at 0.1 % and 1 % FPR (mean ± 95 % interval over seeds)."""
+        from trustlab.stats import format_ci
+
         shadows = f" ({self.n_shadows} shadows)" if self.attack != "loss" else ""
         eps = "inf" if np.isinf(self.epsilon) else f"{self.epsilon:.2f}"
-        return (f"{self.attack}{shadows}: AUC={self.auc:.3f}  TPR@0.1%FPR={self.tpr_at_0_1:.3f}  "
-                f"TPR@1%FPR={self.tpr_at_1:.3f}  (sigma={self.noise_multiplier:g}, epsilon={eps}, "
-                f"test acc={self.test_accuracy:.3f})")
+        if self.n_seeds == 1:
+            return (f"{self.attack}{shadows}: AUC={self.auc:.3f}  TPR@0.1%FPR={self.tpr_at_0_1:.3f}  "
+                    f"TPR@1%FPR={self.tpr_at_1:.3f}  (sigma={self.noise_multiplier:g}, epsilon={eps}, "
+                    f"test acc={self.test_accuracy:.3f})")
+        p = {k: format_ci(v, 3, seeds=False) for k, v in self.per_seed.items()}
+        return (f"{self.attack}{shadows}: AUC={p['auc']}  TPR@0.1%FPR={p['tpr_at_0_1']}  "
+                f"TPR@1%FPR={p['tpr_at_1']}  (sigma={self.noise_multiplier:g}, epsilon={eps}, "
+                f"test acc={p['test_accuracy']}; {self.n_seeds} seeds)")
 
 
 def _check_pair(scores, is_member):
@@ -164,6 +179,21 @@ def _fit(values, mask, fix_variance):
     return mu, np.maximum(sd, 1e-3)  # a zero spread would make the likelihoods infinite
 
 
+def shadow_sets(shadow_set) -> list:
+    """``shadow_set`` (a ShadowSet, or a non-empty sequence of them: one per seed) as a list."""
+    from trustlab.attacks.shadows import ShadowSet
+
+    many = not isinstance(shadow_set, ShadowSet) and isinstance(shadow_set, (list, tuple))
+    sets = list(shadow_set) if many else [shadow_set]
+    if not sets or not all(isinstance(s, ShadowSet) for s in sets):
+        raise TypeError(f"shadow_set must be a trustlab.attacks.shadows.ShadowSet or a list of them "
+                        f"(load_shadow_sets(), load_shadow_seeds() or train_shadow_set()), got "
+                        f"{type(shadow_set).__name__}")
+    if len({(s.noise_multiplier, s.confidences.shape) for s in sets}) != 1:
+        raise ValueError("shadow_set: the shadow sets of several seeds must share noise_multiplier and shape")
+    return sets
+
+
 def attack_scores(shadow_set, attack="lira_online", n_shadows=None, *, n_targets=None,
                   fix_variance=True):
     """``(scores, is_member)`` of ``attack`` on a ShadowSet, every model taking its turn as target.
@@ -193,9 +223,30 @@ def attack_scores(shadow_set, attack="lira_online", n_shadows=None, *, n_targets
     return scores.ravel(), in_mask[:n_targets].ravel()
 
 
+def pool_seeds(runs) -> AttackResult:
+    """One AttackResult from the same attack's results on several seeds: per-seed values kept,
+    headline numbers their means, the ROC of all guesses pooled."""
+    runs = list(runs) if isinstance(runs, (list, tuple)) else None
+    if not runs or not all(isinstance(r, AttackResult) for r in runs):
+        raise TypeError("runs must be a non-empty list of AttackResults (one per seed)")
+    scores = np.concatenate([r.scores for r in runs])
+    is_member = np.concatenate([r.is_member for r in runs])
+    fpr, tpr, _ = roc_metrics(scores, is_member)
+    per_seed = {name: np.array([getattr(r, name) for r in runs])
+                for name in ("auc", "tpr_at_0_1", "tpr_at_1", "test_accuracy")}
+    first = runs[0]
+    return AttackResult(first.attack, fpr, tpr, *(float(per_seed[n].mean()) for n in ("auc", "tpr_at_0_1", "tpr_at_1")),
+                        first.n_shadows, first.noise_multiplier, max(r.epsilon for r in runs),
+                        float(per_seed["test_accuracy"].mean()), scores, is_member, per_seed)
+
+
 def compute_membership_attack(shadow_set, attack="lira_online", n_shadows=None, *, n_targets=None,
                               fix_variance=True) -> AttackResult:
     """Run ``attack`` against a ShadowSet's models and measure it (ROC, AUC, TPR at low FPR).
+
+    ``shadow_set`` may be a list of ShadowSets, one per seed: each is attacked on its own and
+    the result holds their per-seed AUC and TPRs (``per_seed``; ``summary()`` prints mean ± 95 %
+    interval), with the ROC of all their guesses pooled.
 
     >>> from trustlab.attacks.shadows import train_shadow_set
     >>> s = train_shadow_set(3, recipe={"n_pool": 200, "epochs": 5})
@@ -203,6 +254,11 @@ def compute_membership_attack(shadow_set, attack="lira_online", n_shadows=None, 
     >>> 0.0 <= r.auc <= 1.0, r.attack, len(r.scores)
     (True, 'loss', 600)
     """
+    sets = shadow_sets(shadow_set)
+    if len(sets) > 1:
+        return pool_seeds([compute_membership_attack(s, attack, n_shadows, n_targets=n_targets,
+                                                     fix_variance=fix_variance) for s in sets])
+    shadow_set = sets[0]
     scores, is_member = attack_scores(shadow_set, attack, n_shadows, n_targets=n_targets,
                                       fix_variance=fix_variance)
     fpr, tpr, auc = roc_metrics(scores, is_member)

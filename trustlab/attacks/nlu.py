@@ -16,10 +16,10 @@ import torch
 from torch import nn
 
 from trustlab._random import numpy_rng, torch_generator
-from trustlab._validate import check_int, check_number
+from trustlab._validate import abbreviate, check_int, check_keys, check_number
 from trustlab.attacks.utterances import make_utterances
 
-__all__ = ["DEFENSES", "SETTINGS", "NLUModel", "NLUTrainResult", "Vocabulary", "nlu_loss",
+__all__ = ["DEFENSES", "SETTINGS", "NLUModel", "NLUTrainResult", "Vocabulary", "check_settings", "nlu_loss",
            "train_nlu"]
 
 PAD, BOS, EOS, UNK = "<pad>", "<s>", "</s>", "<unk>"
@@ -34,6 +34,7 @@ class Vocabulary:
     @classmethod
     def build(cls, texts):
         """The vocabulary of ``texts`` (sorted, after the four special tokens)."""
+        texts = _check_texts("texts", texts)
         return cls((PAD, BOS, EOS, UNK, *sorted({w for t in texts for w in t.split()})))
 
     def __len__(self):
@@ -52,6 +53,8 @@ class Vocabulary:
 
     def encode(self, texts, max_len) -> np.ndarray:
         """``(len(texts), max_len)`` ids: start, words, end, then padding; raises if too long."""
+        texts = _check_texts("texts", texts)
+        max_len = check_int("max_len", max_len, 3, 10_000)
         rows = np.zeros((len(texts), max_len), dtype=np.int64)
         for r, text in enumerate(texts):
             ids = [1, *(self.index(w) for w in text.split()), 2]
@@ -77,8 +80,14 @@ class NLUModel(nn.Module):
     def __init__(self, vocab: Vocabulary, n_intents, *, max_len=14, context=4, dim=32, hidden=128,
                  dropout=0.0, char_embeddings=False, seed=0):
         super().__init__()
-        self.vocab, self.max_len, self.context = vocab, check_int("max_len", max_len, 3), \
-            check_int("context", context, 1)
+        if not isinstance(vocab, Vocabulary):
+            raise TypeError(f"vocab must be a trustlab.attacks.nlu.Vocabulary (Vocabulary.build(texts)), "
+                            f"got {abbreviate(vocab)} ({type(vocab).__name__})")
+        self.vocab, self.max_len, self.context = vocab, check_int("max_len", max_len, 3, 10_000), \
+            check_int("context", context, 1, 64)
+        check_int("n_intents", n_intents, 1, 10_000)
+        check_int("dim", dim, 1, 4096)
+        check_int("hidden", hidden, 1, 4096)
         check_number("dropout", dropout, 0, 1, high_open=True)
         gen = torch_generator(seed)
         self.char_embeddings = bool(char_embeddings)
@@ -203,61 +212,55 @@ def _utility(model, ids, y):
         return acc, float((nll * (target > 0)).sum(1).mean())
 
 
+def _check_texts(name, texts):
+    if isinstance(texts, (str, bytes)) or not hasattr(texts, "__len__"):
+        raise TypeError(f"{name} must be a list of strings, got {abbreviate(texts)} ({type(texts).__name__})")
+    if len(texts) == 0:
+        raise ValueError(f"{name} must not be empty")
+    if not all(isinstance(t, str) for t in texts):
+        raise TypeError(f"{name} must hold strings only")
+    return list(texts)
+
+
+def _check_data(texts, intents, test):
+    texts, intents = _check_texts("texts", texts), _check_texts("intents", intents)
+    if len(texts) != len(intents):
+        raise ValueError(f"texts and intents must have the same length, got {len(texts)} and {len(intents)}")
+    if not isinstance(test, (tuple, list)) or len(test) != 2:
+        raise TypeError(f"test must be a pair (texts, intents), got {abbreviate(test)}")
+    test = (_check_texts("test texts", test[0]), _check_texts("test intents", test[1]))
+    if len(test[0]) != len(test[1]):
+        raise ValueError(f"test texts and intents must have the same length, got {len(test[0])} and {len(test[1])}")
+    return texts, intents, test
+
+
+def check_settings(settings) -> dict:
+    """:data:`SETTINGS` with ``settings``' overrides, each checked (a typo such as ``epoch`` is refused)."""
+    s = {**SETTINGS, **check_keys("settings", settings or {}, SETTINGS)}
+    for name in ("max_len", "context", "dim", "hidden", "epochs", "batch_size", "dp_batch_size"):
+        check_int(f"settings['{name}']", s[name], 1, 100_000)
+    check_int("settings['patience']", s["patience"], 0, 1000)
+    for name in ("lr", "dp_lr", "max_grad_norm"):
+        check_number(f"settings['{name}']", s[name], 0, 1e3, low_open=True)
+    check_number("settings['dropout']", s["dropout"], 0, 1, high_open=True)
+    check_number("settings['delta']", s["delta"], 0, 1, low_open=True, high_open=True)
+    return s
+
+
 def train_nlu(texts, intents, *, defense="none", target_epsilon=8.0, test=None, seed=0,
               settings=None, num_threads=None) -> NLUTrainResult:
     """Train an :class:`NLUModel` on ``(texts, intents)`` with one of :data:`DEFENSES`.
 
     "dropout" adds dropout; "early_stopping" stops once the loss on ``test`` stops improving
     (``patience`` epochs); "char_embeddings" embeds characters instead of words; "dp_sgd"
-    trains with DP-SGD (Opacus, :func:`trustlab.privacy.dpsgd.fit_private`) at the noise that
-    spends ``target_epsilon`` (δ from ``settings``). The shared loop
-    :func:`trustlab.training.fit` trains every variant.
+    trains with DP-SGD (Poisson sampling, per-utterance clipping, seeded noise: the batched
+    path of :mod:`trustlab.attacks.nlu_many`, which reproduces Opacus' PrivacyEngine for the
+    same seed) at the noise that spends ``target_epsilon`` (δ from ``settings``). Adam on
+    every variant; :func:`trustlab.attacks.nlu_many.train_nlu_many` with one seed.
     """
-    from trustlab._validate import check_choice
-    from trustlab.training import fit, make_loader
+    check_int("seed", seed, 0)
+    test = test if test is not None else make_utterances(500, seed=int(numpy_rng(seed).integers(2**31 - 1)) + 1)
+    from trustlab.attacks.nlu_many import train_nlu_many
 
-    check_choice("defense", defense, DEFENSES)
-    s = {**SETTINGS, **(settings or {})}
-    test = test or make_utterances(500, seed=int(numpy_rng(seed).integers(2**31 - 1)) + 1)
-    vocab = Vocabulary.build(texts)
-    names = tuple(sorted(set(intents) | set(test[1])))
-    X = vocab.encode(texts, s["max_len"])
-    y = np.array([names.index(i) for i in intents])
-    X_test = vocab.encode(test[0], s["max_len"])
-    y_test = np.array([names.index(i) for i in test[1]])
-    model = NLUModel(vocab, len(names), max_len=s["max_len"], context=s["context"], dim=s["dim"],
-                     hidden=s["hidden"], dropout=s["dropout"] if defense == "dropout" else 0.0,
-                     char_embeddings=defense == "char_embeddings", seed=seed)
-    if defense == "dp_sgd":
-        import math
-
-        from trustlab.privacy.accounting import noise_multiplier_for
-        from trustlab.privacy.dpsgd import fit_private
-
-        # fit_private's Poisson rate and step count: q = 1 / ceil(n / batch), epochs / q steps
-        per_epoch = math.ceil(len(y) / s["dp_batch_size"])
-        sigma = noise_multiplier_for(target_epsilon, 1 / per_epoch, s["epochs"] * per_epoch, s["delta"])
-        run = fit_private(model, X, y, noise_multiplier=sigma, max_grad_norm=s["max_grad_norm"],
-                          batch_size=s["dp_batch_size"], epochs=s["epochs"], lr=s["dp_lr"],
-                          loss_fn=nlu_loss, optimizer="adam", delta=s["delta"], seed=seed,
-                          num_threads=num_threads)
-        return NLUTrainResult(model, vocab, names, *_utility(model, X_test, y_test), s["epochs"],
-                              run.epsilon, sigma)
-    best, done = [float("inf"), 0, 0], [0]
-
-    def on_epoch(epoch, _loss):
-        done[0] = epoch + 1
-        if defense != "early_stopping":
-            return False
-        with torch.no_grad():
-            model.eval()
-            val = float(nlu_loss(model(torch.as_tensor(X_test)), torch.as_tensor(y_test)))
-        model.train()
-        if val < best[0]:
-            best[:2] = val, epoch
-        return epoch - best[1] >= s["patience"]
-
-    optimizer = torch.optim.Adam(model.parameters(), lr=s["lr"])
-    fit(model, make_loader(X, y, s["batch_size"], seed=seed), optimizer, s["epochs"], loss_fn=nlu_loss,
-        on_epoch=on_epoch, num_threads=num_threads, seed=seed)
-    return NLUTrainResult(model, vocab, names, *_utility(model, X_test, y_test), done[0])
+    return train_nlu_many([(texts, intents, test)], defense=defense, target_epsilon=target_epsilon,
+                          seeds=[seed], settings=settings, num_threads=num_threads)[0]

@@ -63,8 +63,11 @@ def plot_privacy_audit(result, sweep=None, ax=None):
     """Attack ROC of a PrivacyAudit with its ε bounds and, if ``sweep`` is given, ε vs ε_lb per σ.
 
     ``sweep`` is a list of PrivacyAudit over noise multipliers; ``data`` holds the current
-    curve and the (σ, ε, ε_lb low, ε_lb point) rows.
+    curve and the (σ, ε, proven ε_lb mean, its 95 % half-width) rows (the half-width is NaN
+    for one seed). With several seeds the ROC pools every seed's guesses.
     """
+    from trustlab.stats import mean_ci
+
     if ax is not None or not sweep:
         (fig, left), right = figure_axes(ax), None
     else:
@@ -74,21 +77,26 @@ def plot_privacy_audit(result, sweep=None, ax=None):
         fig.subplots_adjust(wspace=0.35)
     _, _, roc = plot_roc(result.attack, ax=left)
     data = {"roc": roc, "rows": []}
-    u = result.audit
     eps = "∞" if np.isinf(result.attack.epsilon) else f"{result.attack.epsilon:.2f}"
-    proven = max(u.epsilon_lb_low, 0.0)
-    left.text(0.03, 0.97, f"accountant ε = {eps}\nattack proves ε ≥ {proven:.2f} (95%)",
+    proven = mean_ci(result.epsilon_proven)
+    seeds = "" if proven.n == 1 else f" (mean of {proven.n} seeds)"
+    left.text(0.03, 0.97, f"accountant ε = {eps}\nattack proves ε ≥ {proven.mean:.2f} (95%){seeds}",
               transform=left.transAxes, va="top", fontsize="small")
     if sweep and right is not None:
-        rows = [(p.attack.noise_multiplier, p.attack.epsilon, p.audit.epsilon_lb_low, p.audit.epsilon_lb)
-                for p in sweep if np.isfinite(p.attack.epsilon)]
+        rows = []
+        for p in sweep:
+            if np.isfinite(p.attack.epsilon):
+                iv = mean_ci(p.epsilon_proven)
+                rows.append((p.attack.noise_multiplier, p.attack.epsilon, iv.mean, iv.half_width))
         data["rows"] = rows
         eps = np.array([r[1] for r in rows])
-        low = np.array([max(r[2], 0.0) for r in rows])
+        low = np.array([r[2] for r in rows])
+        half = np.nan_to_num(np.array([r[3] for r in rows]))
         right.plot(eps, eps, color=OKABE_ITO["black"], lw=0.8, ls=":", label="ε_lb = ε (tight)")
-        right.plot(eps, low, "o-", color=OKABE_ITO["vermillion"], label="ε_lb (95% lower end)")
+        right.errorbar(eps, low, yerr=half, fmt="o-", capsize=3, color=OKABE_ITO["vermillion"],
+                       label="proven ε_lb (95% lower end; bars: seeds' 95% interval)")
         if np.isfinite(result.attack.epsilon):
-            right.plot([result.attack.epsilon], [max(result.audit.epsilon_lb_low, 0.0)], "o", ms=11,
+            right.plot([result.attack.epsilon], [proven.mean], "o", ms=11,
                        mfc="none", color=OKABE_ITO["blue"], label="this σ")
         right.set(xscale="log", xlabel="accountant's ε (upper bound)", ylabel="ε proven by the attack",
                   title="Audit: what the attack proves vs what DP promises")
@@ -102,15 +110,17 @@ def plot_privacy_audit(result, sweep=None, ax=None):
 def plot_exposure(result, ax=None, *, highlight=None):
     """Canary exposure (bits) against repetitions, one line per setting, with the 13.3-bit maximum.
 
-    ``result`` is an ExposureCurves (``repetitions``, ``curves`` label -> exposures,
-    ``max_exposure``); ``highlight`` an optional ``(repetitions, exposure)`` point to circle.
+    ``result`` is an ExposureCurves (``repetitions``, ``curves`` label -> mean exposures,
+    ``half_widths`` label -> the seeds' 95 % half-widths, drawn as error bars, ``max_exposure``);
+    ``highlight`` an optional ``(repetitions, exposure)`` point to circle.
     """
     fig, ax = figure_axes(ax)
     data = {}
     if highlight is not None:
         ax.plot(*highlight, "o", ms=13, mfc="none", color=OKABE_ITO["black"], label="this setting")
     for colour, (label, values) in zip(PALETTE, result.curves.items()):
-        ax.plot(result.repetitions, values, "o-", color=colour, label=label)
+        half = np.nan_to_num(np.asarray(result.half_widths.get(label, np.zeros(len(values))), dtype=float))
+        ax.errorbar(result.repetitions, values, yerr=half, fmt="o-", capsize=3, color=colour, label=label)
         data[label] = (list(result.repetitions), list(values))
     ax.axhline(result.max_exposure, color=OKABE_ITO["black"], ls=":", lw=0.8,
                label=f"maximum log2|R| = {result.max_exposure:.1f} bits")
@@ -125,12 +135,15 @@ def plot_exposure(result, ax=None, *, highlight=None):
 
 def plot_risk_audit(result, ax=None):
     """Left: the DP bound on any attack's ROC, the (ε, δ)-pair bound and the canary attack's ROC
-    (log-log). Right: ε_lb proven by one run against the accountant's ε for every σ at this q
-    and epochs. ``result`` is a :class:`trustlab.attacks.audits.risk_audit.RiskAudit`; ``ax`` a pair.
+    (log-log; every seed's canaries pooled). Right: ε_lb proven by one run against the
+    accountant's ε for every σ at this q and epochs, mean and 95 % interval over seeds.
+    ``result`` is a :class:`trustlab.attacks.audits.risk_audit.RiskAudit`; ``ax`` a pair.
 
     ``data`` holds ``bound`` and ``pair`` ((fpr, tpr) or None without DP), ``measured`` (fpr,
-    tpr) and ``rows`` (σ, ε, ε_lb).
+    tpr) and ``rows`` (σ, ε, ε_lb per seed).
     """
+    from trustlab.stats import mean_ci
+
     fig, left, right = two_axes(ax, wspace=0.32, bottom=0.16)
     floor = 1e-3
     grid = np.geomspace(floor, 1, 50)
@@ -147,7 +160,7 @@ def plot_risk_audit(result, ax=None):
     x, y = _thin(np.asarray(result.fpr), np.asarray(result.tpr), floor, n=150)
     data["measured"] = (result.fpr, result.tpr)
     left.step(np.maximum(x, floor), np.maximum(y, floor), where="post", color=OKABE_ITO["vermillion"],
-              label=f"canary attack, one run (AUC {result.auc:.2f})")
+              label=f"canary attack, {len(result.runs)} runs pooled (AUC {result.auc:.2f})")
     left.set(xscale="log", yscale="log", xlim=(floor, 1), ylim=(floor, 1),
              xlabel="false positive rate (non-members called members)",
              ylabel="true positive rate (members found)", title="What DP allows vs what an attack does")
@@ -155,18 +168,22 @@ def plot_risk_audit(result, ax=None):
     left.legend(loc="lower right", fontsize="x-small")
     rows = [row for row in result.sweep if np.isfinite(row[1])]
     eps = np.array([row[1] for row in rows])
-    lbs = np.array([row[2] for row in rows])
+    ivs = [mean_ci(row[2]) for row in rows]
+    lbs = np.array([iv.mean for iv in ivs])
+    half = np.nan_to_num(np.array([iv.half_width for iv in ivs]))
     right.plot(eps, eps, color=OKABE_ITO["black"], lw=0.8, ls=":", label="ε_lb = ε (tight)")
-    right.plot(eps, lbs, "o-", color=OKABE_ITO["vermillion"], label="ε_lb, one run (95%)")
-    no_dp = [row[2] for row in result.sweep if not np.isfinite(row[1])]
+    right.errorbar(eps, lbs, yerr=half, fmt="o-", capsize=3, color=OKABE_ITO["vermillion"],
+                   label="ε_lb, one run (95%; bars: seeds' 95% interval)")
+    no_dp = [mean_ci(row[2]).mean for row in result.sweep if not np.isfinite(row[1])]
     if no_dp:
         right.axhline(no_dp[0], color=OKABE_ITO["orange"], ls="--", lw=1,
-                      label=f"ε_lb without noise: {no_dp[0]:.2f}")
+                      label=f"ε_lb without noise: {no_dp[0]:.2f} (mean)")
     if np.isfinite(result.run.epsilon):
-        right.plot([result.run.epsilon], [result.audit.epsilon_lb], "o", ms=12, mfc="none",
-                   color=OKABE_ITO["blue"], label="this σ")
+        right.plot([result.run.epsilon], [float(np.mean(result.epsilon_lb))], "o", ms=12, mfc="none",
+                   color=OKABE_ITO["blue"], label="this setting" + (" (trained now)" if result.live else ""))
     right.set(xscale="log", xlabel="accountant's ε (upper bound, RDP)", ylabel="ε proven by one run",
-              title="One-run audit: proven vs promised", ylim=(0, max(3.0, *(lbs + 0.5)) if len(lbs) else 3.0))
+              title="One-run audit: proven vs promised",
+              ylim=(0, max(3.0, *(lbs + half + 0.5)) if len(lbs) else 3.0))
     ticks = [t for t in (0.1, 0.3, 1, 3, 10, 30, 100, 300) if len(eps) and eps.min() / 2 <= t <= eps.max() * 2]
     right.xaxis.set_major_locator(FixedLocator(ticks))  # plain labels: log mathtext is slow to draw
     right.xaxis.set_minor_locator(NullLocator())

@@ -110,10 +110,16 @@ def compute_rmia_attack(shadow_set, n_references=None, *, online=False, a=0.3, g
     Model t's references are the first ``n_references`` other models. Population samples: the
     whole 500-image pool (the set stores no outside scores; the attacker does not know which
     half the target saw, so using the pool leaks nothing). Returns an
-    :class:`trustlab.attacks.membership.AttackResult`.
+    :class:`trustlab.attacks.membership.AttackResult`; a list of ShadowSets (one per seed)
+    gives per-seed values, as :func:`trustlab.attacks.membership.compute_membership_attack` does.
     """
-    from trustlab.attacks.membership import AttackResult, roc_metrics, tpr_at_fpr
+    from trustlab.attacks.membership import AttackResult, pool_seeds, roc_metrics, shadow_sets, tpr_at_fpr
 
+    sets = shadow_sets(shadow_set)
+    if len(sets) > 1:
+        return pool_seeds([compute_rmia_attack(s, n_references, online=online, a=a, gamma=gamma,
+                                               n_targets=n_targets) for s in sets])
+    shadow_set = sets[0]
     conf, in_mask = shadow_set.confidences, shadow_set.in_mask
     n_models = len(conf)
     k = n_models - 1 if n_references is None else check_int("n_references", n_references, 1, n_models - 1)
@@ -136,17 +142,27 @@ def compare_with_lira(shadow_set, n_models=(1, 2, 4, 8, 16, 32)) -> list:
     """Rows ``(k, attack, AUC, TPR@1%FPR)`` for RMIA and LiRA with k reference/shadow models each.
 
     LiRA needs k ≥ 2 (a Gaussian per example); offline attacks use only the OUT models among k.
+    With a list of ShadowSets (one per seed), AUC and TPR are arrays of the per-seed values
+    (``trustlab.stats.format_ci`` prints them as mean ± 95 % interval).
     """
-    from trustlab.attacks.membership import compute_membership_attack
+    from trustlab.attacks.membership import compute_membership_attack, shadow_sets
 
+    sets = shadow_sets(shadow_set)
+    many = len(sets) > 1
+    arg = sets if many else sets[0]
+
+    def values(r):
+        return (r.per_seed["auc"], r.per_seed["tpr_at_1"]) if many else (r.auc, r.tpr_at_1)
+
+    if isinstance(n_models, (str, bytes)) or not hasattr(n_models, "__iter__"):
+        raise TypeError(f"n_models must be a list of model counts, got {n_models!r}")
     rows = []
     for k in n_models:
-        k = check_int("n_models", k, 1, shadow_set.n_shadows)
+        k = check_int("n_models", k, 1, sets[0].n_shadows)
         for online in (False, True):
-            r = compute_rmia_attack(shadow_set, k, online=online)
-            rows.append((k, r.attack, r.auc, r.tpr_at_1))
+            r = compute_rmia_attack(arg, k, online=online)
+            rows.append((k, r.attack, *values(r)))
         if k >= 2:
             for attack in ("lira_offline", "lira_online"):
-                r = compute_membership_attack(shadow_set, attack, k)
-                rows.append((k, attack, r.auc, r.tpr_at_1))
+                rows.append((k, attack, *values(compute_membership_attack(arg, attack, k))))
     return rows

@@ -2,44 +2,47 @@
 
 Following LiRA's set-up (Carlini et al., "Membership inference attacks from first principles",
 2022), ``n_models`` MLPs are trained on digits so that every pool example is in the training
-set of exactly half of them; each model in turn is the *target* and the others are the
-attacker's *shadows*.
-Each model is kept only as its logit-scaled confidence φ = log(p_y / (1 - p_y)) on every pool
-example (all the attacks need). Plain models train with the shared loop
-(:func:`trustlab.training.train`); DP models with DP-SGD (Abadi et al., 2016) through Opacus'
-PrivacyEngine (:func:`trustlab.privacy.dpsgd.fit_private`: Poisson sampling, per-example
-clipping, seeded noise), with ε from :func:`trustlab.privacy.accounting.epsilon`.
+sets of ⌊n_models / 2⌋ of them (16 of 33: as close to half as an odd count allows); each
+model in turn is the *target* and the others are the attacker's *shadows*. Each model is kept
+only as its logit-scaled confidence φ = log(p_y / (1 - p_y)) on every pool example (all the
+attacks need).
+
+All models of a setting, over every seed, train as one batched computation
+(:func:`trustlab.training.train_many`, ``subsets=`` for the halves): plain models with SGD,
+DP models with its batched DP-SGD (Abadi et al., 2016: Poisson sampling, per-example clipping,
+seeded noise), which reproduces Opacus' PrivacyEngine (:func:`trustlab.privacy.dpsgd.fit_private`)
+model by model for the same seed (``tests/unit/test_attacks_membership.py`` checks it); ε comes
+from Opacus' accountant (:func:`trustlab.privacy.accounting.epsilon`).
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
-from torch import nn
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_array, check_bool, check_int, check_keys, check_number
+from trustlab._validate import check_array, check_bool, check_callable, check_int, check_keys, check_number
+from trustlab.attacks.packing import pack_bits, pack_values, unpack_bits, unpack_values
 from trustlab.data import load_digits
 from trustlab.models import mlp
-from trustlab.privacy.accounting import epsilon as privacy_epsilon
-from trustlab.runtime import torch_threads
-from trustlab.training import evaluate, train
 
-__all__ = ["RECIPE", "SWEEP_DIR", "SWEEP_MODELS", "SWEEP_NAME", "SWEEP_SIGMAS", "ShadowSet",
-           "compute_sweep", "dp_sgd", "load_shadow_sets", "logit_confidence", "sweep_params",
-           "train_shadow_set"]
+__all__ = ["RECIPE", "SWEEP_DIR", "SWEEP_MODELS", "SWEEP_NAME", "SWEEP_SEEDS", "SWEEP_SIGMAS", "ShadowSet",
+           "compute_sweep", "load_shadow_seeds", "load_shadow_sets", "logit_confidence", "sweep_params",
+           "train_shadow_set", "train_shadow_sets"]
 
 SWEEP_DIR = Path(__file__).resolve().parent / "sweeps"
 SWEEP_NAME = "membership_shadows"
-#: The shipped sweep: one target + 32 shadows per noise multiplier (0 = no DP).
+#: The shipped sweep: one target + 32 shadows per noise multiplier (0 = no DP), for each seed.
 SWEEP_SIGMAS = (0.0, 0.7, 1.0, 2.0, 4.0, 8.0)
 SWEEP_MODELS = 33
+SWEEP_SEEDS = (0, 1, 2, 3, 4)
 
-#: An overfitting recipe (no regularisation, many epochs on ~500 examples): the attack's easy case.
+#: An overfitting recipe (no regularisation, many epochs on ~240 examples): the attack's easy case.
 RECIPE = {"n_pool": 500, "hidden": [128], "epochs": 60, "lr": 0.1, "momentum": 0.9,
           "batch_size": 64, "max_grad_norm": 1.0, "dp_lr": 1.0, "dp_batch_size": 50, "delta": 1e-5}
 
@@ -63,9 +66,18 @@ class ShadowSet:
     def summary(self) -> str:
         """One rounded line."""
         eps = "inf (no DP)" if math.isinf(self.epsilon) else f"{self.epsilon:.2f}"
-        return (f"{len(self.confidences)} models, each trained on half of {self.confidences.shape[1]} "
-                f"examples  sigma={self.noise_multiplier:g}  epsilon={eps}  "
+        per = int(self.in_mask[:, 0].sum())
+        return (f"{len(self.confidences)} models on a pool of {self.confidences.shape[1]} examples (each "
+                f"example in {per} of them)  sigma={self.noise_multiplier:g}  epsilon={eps}  "
                 f"test acc={np.mean(self.test_accuracy):.3f} (mean; min {np.min(self.test_accuracy):.3f})")
+
+
+def _phi(logits, y):
+    """φ of every model's logits ``(..., n, C)`` for labels ``y`` (n,), in float64."""
+    logits = torch.as_tensor(logits, dtype=torch.float64)
+    index = torch.as_tensor(y, dtype=torch.int64).expand(*logits.shape[:-1])[..., None]
+    own = logits.gather(-1, index)[..., 0]
+    return (own - torch.logsumexp(logits.scatter(-1, index, -math.inf), dim=-1)).numpy()
 
 
 def logit_confidence(logits, y) -> np.ndarray:
@@ -81,26 +93,7 @@ def logit_confidence(logits, y) -> np.ndarray:
         raise ValueError(f"logits must have at least 2 classes (columns), got shape {logits.shape}")
     y = check_array("y", y, kind="int", ndim=1, length=len(logits), length_name="logits",
                     min_value=0, max_value=logits.shape[1] - 1)
-    logits = torch.as_tensor(logits, dtype=torch.float64)
-    y = torch.as_tensor(y, dtype=torch.int64)
-    own = logits.gather(1, y[:, None])[:, 0]
-    others = logits.scatter(1, y[:, None], -math.inf)
-    return (own - torch.logsumexp(others, dim=1)).numpy()
-
-
-def dp_sgd(model: nn.Module, X, y, *, noise_multiplier, max_grad_norm, batch_size, epochs, lr,
-           loss_fn=None, optimizer="sgd", seed=0, num_threads=None):
-    """Train ``model`` in place with DP-SGD through Opacus; return the :class:`PrivateFit`.
-
-    A thin wrapper of :func:`trustlab.privacy.dpsgd.fit_private` (Poisson sampling at rate
-    1 / ceil(n / batch_size), per-example clipping, seeded Gaussian noise, then SGD or Adam).
-    """
-    from trustlab.privacy.dpsgd import fit_private
-
-    return fit_private(model, X, y, noise_multiplier=noise_multiplier, max_grad_norm=max_grad_norm,
-                       batch_size=batch_size, epochs=epochs, lr=lr, loss_fn=loss_fn,
-                       optimizer=optimizer, delta=RECIPE["delta"], seed=seed,
-                       num_threads=num_threads)
+    return _phi(logits, y)
 
 
 def _pool(n_pool, seed):
@@ -127,89 +120,129 @@ def _check_recipe(recipe) -> dict:
     return r
 
 
-def train_shadow_set(n_models=17, noise_multiplier=0.0, *, recipe=None, seed=0,
-                     progress=False) -> ShadowSet:
-    """Train ``n_models`` models (a target and its shadows, in turn) on random halves of the pool.
+def _check_seeds(seeds) -> list:
+    from trustlab._random import check_seed
+
+    seeds = list(seeds) if not isinstance(seeds, (str, bytes)) and hasattr(seeds, "__iter__") else None
+    if not seeds or len(set(map(repr, seeds))) != len(seeds):
+        raise ValueError(f"seeds must be a non-empty list of distinct ints, got {seeds}")
+    for s in seeds:
+        if not isinstance(check_seed(s), int):
+            raise TypeError(f"seeds must hold ints (they name the shadow sets), got {s!r}")
+    return [int(s) for s in seeds]
+
+
+def _progress(on_epoch):
+    """``on_epoch`` for ``train_many`` as a pure progress report: its return value never stops training."""
+    f = None if on_epoch is None else check_callable("on_epoch", on_epoch)
+    return None if f is None else (lambda epoch, losses: f(epoch, losses) and False)
+
+
+def train_shadow_sets(n_models=17, noise_multiplier=0.0, *, recipe=None, seeds=(0,),
+                      progress=False, on_epoch=None) -> list:
+    """One :class:`ShadowSet` per seed: ``n_models`` models on random halves of that seed's pool.
+
+    Every model of every seed is trained in one :func:`trustlab.training.train_many` call; each
+    model is the one a separate run with its seed would give (its own init, batches and noise).
 
     Parameters
     ----------
     n_models : int >= 3
-        Target + shadows (at least 2 shadows, so that LiRA can fit its Gaussians).
+        Target + shadows per seed (at least 2 shadows, so that LiRA can fit its Gaussians).
     noise_multiplier : float >= 0
-        0 trains with the plain loop; σ > 0 trains with DP-SGD at that noise multiplier.
+        0 trains with SGD (momentum); σ > 0 with DP-SGD at that noise multiplier.
     recipe : dict, optional
         Overrides of :data:`RECIPE` (only its keys).
-    seed : int
-        Seeds the pool, the halves, every model's init, shuffling and noise.
+    seeds : sequence of int
+        Seed s picks the pool (a digits split), the halves and every model's init, batches and noise.
+    on_epoch : callable, optional
+        ``on_epoch(epoch, losses)`` after each epoch (a progress bar), as in ``train_many``.
     """
+    from trustlab.privacy.accounting import epsilon as privacy_epsilon
+    from trustlab.training import train_many
+
     check_int("n_models", n_models, 3)
     sigma = check_number("noise_multiplier", noise_multiplier, 0)
     r = _check_recipe(recipe)
+    seeds = _check_seeds(seeds)
     check_bool("progress", progress)
-    X, y, X_out, y_out = _pool(r["n_pool"], seed)
-    rng = numpy_rng(seed)
-    # Balanced halves: each example is in exactly half of the models (Carlini et al. 2022).
-    in_mask = np.argsort(rng.random((n_models, len(y))), axis=0) < n_models // 2
-    seeds = rng.integers(2**31 - 1, size=(n_models, 2))
-    conf, acc = [], []
+    parts, subsets, model_seeds, offset = [], [], [], 0
+    for s in seeds:
+        X, y, X_out, y_out = _pool(r["n_pool"], s)
+        rng = numpy_rng(s)
+        # Balanced halves: each example is in ⌊n_models / 2⌋ models (Carlini et al. 2022).
+        in_mask = np.argsort(rng.random((n_models, len(y))), axis=0) < n_models // 2
+        model_seeds += rng.integers(2**31 - 1, size=n_models).tolist()
+        subsets += [offset + np.flatnonzero(row) for row in in_mask]
+        parts, offset = parts + [(X, y, X_out, y_out, in_mask)], offset + len(y)
+    if sigma == 0:
+        kw = dict(lr=r["lr"], momentum=r["momentum"], batch_size=r["batch_size"])
+    else:
+        kw = dict(lr=r["dp_lr"], batch_size=r["dp_batch_size"], noise_multiplier=sigma,
+                  max_grad_norm=r["max_grad_norm"])
+    run = train_many(functools.partial(mlp, parts[0][0].shape[1], 10, hidden=tuple(r["hidden"])),
+                     np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+                     seeds=model_seeds, subsets=subsets, epochs=r["epochs"], progress=progress,
+                     on_epoch=_progress(on_epoch), **kw)
     epsilon = math.inf
-    from tqdm.auto import tqdm
+    if sigma > 0:  # every model has the same q and steps up to rounding: report the largest ε
+        epsilon = max(privacy_epsilon(sigma, float(q), int(t), delta=r["delta"])
+                      for q, t in set(zip(run.sample_rate.tolist(), run.steps.tolist())))
+    out = []
+    for i, (X, y, X_out, y_out, in_mask) in enumerate(parts):
+        k = slice(i * n_models, (i + 1) * n_models)
+        logits = run.model(X)[k]
+        acc = (run.model(X_out)[k].argmax(-1).numpy() == y_out).mean(axis=1)
+        out.append(ShadowSet(_phi(logits, y), in_mask, acc, sigma, float(epsilon), r["delta"]))
+    return out
 
-    for m in tqdm(range(n_models), desc=f"shadows sigma={sigma:g}", disable=not progress):
-        model = mlp(X.shape[1], 10, hidden=tuple(r["hidden"]), seed=int(seeds[m, 0]))
-        Xi, yi = X[in_mask[m]], y[in_mask[m]]
-        if sigma == 0:
-            train(model, Xi, yi, epochs=r["epochs"], lr=r["lr"], momentum=r["momentum"],
-                  batch_size=r["batch_size"], seed=int(seeds[m, 1]))
-        else:
-            run = dp_sgd(model, Xi, yi, noise_multiplier=sigma, max_grad_norm=r["max_grad_norm"],
-                         batch_size=r["dp_batch_size"], epochs=r["epochs"], lr=r["dp_lr"],
-                         seed=int(seeds[m, 1]))
-            # every model trains on n // 2 examples: the same q and steps, the same ε
-            epsilon = max(epsilon if math.isfinite(epsilon) else 0.0,
-                          privacy_epsilon(sigma, run.sample_rate, run.steps, delta=r["delta"]))
-        with torch.no_grad(), torch_threads():
-            model.eval()
-            conf.append(logit_confidence(model(torch.as_tensor(X)), y))
-        acc.append(evaluate(model, X_out, y_out)[0])
-    return ShadowSet(np.array(conf), in_mask, np.array(acc), sigma, float(epsilon), r["delta"])
+
+def train_shadow_set(n_models=17, noise_multiplier=0.0, *, recipe=None, seed=0,
+                     progress=False) -> ShadowSet:
+    """:func:`train_shadow_sets` for one seed.
+
+    >>> s = train_shadow_set(3, recipe={"n_pool": 200, "epochs": 5})
+    >>> s.confidences.shape, s.in_mask.sum(axis=0).tolist()[:3]
+    ((3, 200), [1, 1, 1])
+    """
+    return train_shadow_sets(n_models, noise_multiplier, recipe=recipe, seeds=[seed], progress=progress)[0]
 
 
 def _encode(s: ShadowSet) -> dict:
-    return {"confidences": np.round(s.confidences, 3).tolist(),
-            "in_mask": ["".join("1" if v else "0" for v in row) for row in s.in_mask],
-            "test_accuracy": s.test_accuracy.tolist(), "noise_multiplier": s.noise_multiplier,
+    return {"confidences": pack_values(s.confidences, 2), "in_mask": pack_bits(s.in_mask),
+            "test_accuracy": np.round(s.test_accuracy, 4).tolist(), "noise_multiplier": s.noise_multiplier,
             "epsilon": None if math.isinf(s.epsilon) else s.epsilon, "delta": s.delta}
 
 
-def _decode(d: dict) -> ShadowSet:
-    mask = np.array([[c == "1" for c in row] for row in d["in_mask"]])
+def _decode(d: dict, shape) -> ShadowSet:
+    conf = unpack_values(d["confidences"], shape[0] * shape[1], 2, name="confidences").reshape(shape)
+    mask = unpack_bits(d["in_mask"], shape[0] * shape[1], name="in_mask").reshape(shape)
     eps = math.inf if d["epsilon"] is None else d["epsilon"]
-    return ShadowSet(np.array(d["confidences"]), mask, np.array(d["test_accuracy"]),
-                     d["noise_multiplier"], eps, d["delta"])
+    return ShadowSet(conf, mask, np.array(d["test_accuracy"], dtype=float), d["noise_multiplier"], eps,
+                     d["delta"])
 
 
 def _check_sweep_value(value, params) -> None:
-    """Raise unless ``value`` is a cached sweep for ``params``: one well-formed ShadowSet per σ."""
-    if not isinstance(value, list) or len(value) != len(params["noise_multipliers"]):
-        raise ValueError(f"expected a list of {len(params['noise_multipliers'])} shadow sets")
+    """Raise unless ``value`` is a cached sweep for ``params``: per σ, one ShadowSet per seed."""
+    sigmas, seeds = params["noise_multipliers"], params["seeds"]
+    if not isinstance(value, list) or len(value) != len(sigmas):
+        raise ValueError(f"expected a list of {len(sigmas)} noise multipliers")
     n, pool = params["n_models"], params["recipe"]["n_pool"]
-    for sigma, d in zip(params["noise_multipliers"], value):
-        s = _decode(d)
-        if s.confidences.shape != (n, pool) or s.in_mask.shape != (n, pool) or s.test_accuracy.shape != (n,):
-            raise ValueError(f"sigma={sigma:g}: arrays of shapes {s.confidences.shape}, {s.in_mask.shape}, "
-                             f"{s.test_accuracy.shape}; expected ({n}, {pool}) and ({n},)")
-        check_array("confidences", s.confidences)
-        check_array("test_accuracy", s.test_accuracy, min_value=0, max_value=1)
-        if s.noise_multiplier != sigma or not (s.epsilon > 0) or not 0 < s.delta < 1:
-            raise ValueError(f"sigma={sigma:g}: noise_multiplier={s.noise_multiplier!r}, "
-                             f"epsilon={s.epsilon!r}, delta={s.delta!r}")
+    for sigma, per_seed in zip(sigmas, value):
+        if not isinstance(per_seed, list) or len(per_seed) != len(seeds):
+            raise ValueError(f"sigma={sigma:g}: expected one shadow set per seed ({len(seeds)})")
+        for d in per_seed:
+            s = _decode(d, (n, pool))
+            check_array("test_accuracy", s.test_accuracy, length=n, min_value=0, max_value=1)
+            if (s.in_mask.sum(axis=0) != n // 2).any():
+                raise ValueError(f"sigma={sigma:g}: in_mask is not {n // 2} models per example")
+            if s.noise_multiplier != sigma or not (s.epsilon > 0) or not 0 < s.delta < 1:
+                raise ValueError(f"sigma={sigma:g}: noise_multiplier={s.noise_multiplier!r}, "
+                                 f"epsilon={s.epsilon!r}, delta={s.delta!r}")
 
 
-def sweep_params(noise_multipliers=None, n_models=None, *, recipe=None, seed=0) -> dict:
+def sweep_params(noise_multipliers=None, n_models=None, *, recipe=None, seeds=None) -> dict:
     """What a shadow sweep depends on (its cache key hashes this and the trustlab version)."""
-    from trustlab._random import check_seed
-
     if noise_multipliers is None:
         sigmas = list(SWEEP_SIGMAS)
     elif isinstance(noise_multipliers, (str, bytes)) or not hasattr(noise_multipliers, "__iter__"):
@@ -219,34 +252,47 @@ def sweep_params(noise_multipliers=None, n_models=None, *, recipe=None, seed=0) 
     if not sigmas or len(set(sigmas)) != len(sigmas):
         raise ValueError(f"noise_multipliers must be a non-empty list of distinct values, got {sigmas}")
     n_models = SWEEP_MODELS if n_models is None else check_int("n_models", n_models, 3)
-    if isinstance(check_seed(seed), np.random.Generator):
-        raise TypeError("seed must be an int here (it is part of the cache key), got a Generator")
-    return {"noise_multipliers": sigmas, "n_models": n_models,
-            "recipe": _check_recipe(recipe), "seed": int(seed)}
+    seeds = list(SWEEP_SEEDS) if seeds is None else _check_seeds(seeds)
+    return {"noise_multipliers": sigmas, "n_models": n_models, "recipe": _check_recipe(recipe),
+            "seeds": seeds}
 
 
-def compute_sweep(noise_multipliers=None, n_models=None, *, recipe=None, seed=0,
+def compute_sweep(noise_multipliers=None, n_models=None, *, recipe=None, seeds=None,
                   progress=False) -> list:
-    """Train one ShadowSet per noise multiplier; JSON-able (what the cache stores)."""
-    p = sweep_params(noise_multipliers, n_models, recipe=recipe, seed=seed)
-    return [_encode(train_shadow_set(p["n_models"], s, recipe=recipe, seed=seed, progress=progress))
-            for s in p["noise_multipliers"]]
+    """Per noise multiplier, one ShadowSet per seed (all seeds in one batch); JSON-able."""
+    p = sweep_params(noise_multipliers, n_models, recipe=recipe, seeds=seeds)
+    return [[_encode(s) for s in train_shadow_sets(p["n_models"], sigma, recipe=recipe, seeds=p["seeds"],
+                                                   progress=progress)]
+            for sigma in p["noise_multipliers"]]
 
 
-def load_shadow_sets(noise_multipliers=None, n_models=None, *, recipe=None, seed=0,
-                     use_cache=True, progress=False) -> dict:
-    """``{σ: ShadowSet}``, read from the shipped sweep or the user cache, else trained (and cached).
+def load_shadow_seeds(noise_multipliers=None, n_models=None, *, recipe=None, seeds=None,
+                      use_cache=True, progress=False) -> dict:
+    """``{σ: (ShadowSet per seed)}``, read from the shipped sweep or the user cache, else trained.
 
-    Defaults are the shipped sweep (:data:`SWEEP_SIGMAS`, :data:`SWEEP_MODELS` models). The
-    cache key holds every argument and the trustlab version (:func:`trustlab.cache.cached`);
-    every entry read is checked (shapes, ranges); ``use_cache=False`` retrains live.
+    Defaults are the shipped sweep (:data:`SWEEP_SIGMAS`, :data:`SWEEP_MODELS` models,
+    :data:`SWEEP_SEEDS`). The cache key holds every argument and the trustlab version
+    (:func:`trustlab.cache.cached`); every entry read is checked; ``use_cache=False`` retrains.
     """
     from trustlab.cache import cached
 
-    params = sweep_params(noise_multipliers, n_models, recipe=recipe, seed=seed)
+    params = sweep_params(noise_multipliers, n_models, recipe=recipe, seeds=seeds)
+    check_bool("use_cache", use_cache)
     value = cached(SWEEP_NAME, params,
-                   lambda: compute_sweep(params["noise_multipliers"], params["n_models"],
-                                         recipe=recipe, seed=seed, progress=progress),
-                   shipped_dir=SWEEP_DIR, use_cache=use_cache,
-                   check=lambda v: _check_sweep_value(v, params))
-    return {s: _decode(v) for s, v in zip(params["noise_multipliers"], value)}
+                   lambda: compute_sweep(params["noise_multipliers"], params["n_models"], recipe=recipe,
+                                         seeds=params["seeds"], progress=progress),
+                   shipped_dir=SWEEP_DIR, use_cache=use_cache, check=lambda v: _check_sweep_value(v, params))
+    shape = (params["n_models"], params["recipe"]["n_pool"])
+    return {s: tuple(_decode(d, shape) for d in per_seed)
+            for s, per_seed in zip(params["noise_multipliers"], value)}
+
+
+def load_shadow_sets(noise_multipliers=None, n_models=None, *, recipe=None, seed=0, use_cache=True,
+                     progress=False) -> dict:
+    """``{σ: ShadowSet}`` of one seed: from the shipped five-seed sweep when ``seed`` is one of
+    :data:`SWEEP_SEEDS`, else trained for that seed alone (and cached)."""
+    seed = _check_seeds([seed])[0]
+    seeds = list(SWEEP_SEEDS) if seed in SWEEP_SEEDS else [seed]
+    sweep = load_shadow_seeds(noise_multipliers, n_models, recipe=recipe, seeds=seeds, use_cache=use_cache,
+                              progress=progress)
+    return {s: sets[seeds.index(seed)] for s, sets in sweep.items()}

@@ -110,7 +110,7 @@ def _lira_online_auc():
 
 @register("12.2", Vector(2, rtol=0.0, atol=0.005),
           question="[point estimate of eps_lb, the eps_lb proven at 95 % confidence]",
-          hint="Point: ln((TPR − δ) / FPR) at the ROC point with FPR closest to 0.05. Proven: the same formula "
+          hint="Point: ln((TPR − δ) / FPR) at the ROC point with FPR closest to 5 %. Proven: the same formula "
                "on the lower Clopper-Pearson end of TPR and the upper end of FPR (90 % two-sided intervals).",
           insight="The proven bound is lower: a finite audit proves less than it estimates.")
 def _audit_by_hand():
@@ -140,7 +140,8 @@ def _text_epsilons():
 @register("13.1", Choice(_repetitions), question="the fewest repetitions at which a PIN is extracted without a defense",
           hint="In `load_canary_sweep(0)`, look at the keys ('none', None, r) and find the smallest r whose "
                "`success_rate` is above 0.",
-          insight="Every defense delays extraction; DP-SGD at ε = 1 prevents it even at 20 copies.")
+          insight="Without a defense one copy can be enough; DP-SGD at ε = 1 kept every PIN of every seed, even at "
+                  "20 copies.")
 def _first_extraction_without_defense():
     from trustlab.attacks.canary_sweep import load_canary_sweep
 
@@ -148,15 +149,16 @@ def _first_extraction_without_defense():
     return min(r for r in _repetitions() if sweep["none", None, r].success_rate > 0)
 
 
-@register("13.2", Vector(4, rtol=0.0, atol=0.5), question="the 4 canaries' ranks without a defense at 1 repetition",
-          hint="rank = |R| / 2**exposure with |R| = 2**max_exposure, for each of "
-               "`load_canary_sweep(0)['none', None, 1].exposures`.",
+@register("13.2", Vector(4, rtol=0.0, atol=0.5),
+          question="the first seed's 4 canaries' ranks without a defense at 1 repetition",
+          hint="rank = |R| / 2**exposure with |R| = 2**max_exposure, for each of the first four of "
+               "`load_canary_sweep(0)['none', None, 1].exposures` (seed 0's canaries come first).",
           insight="Rank 1 means the model prefers the secret to every other candidate.")
 def _ranks_without_defense():
     from trustlab.attacks.canary_sweep import load_canary_sweep
 
     result = load_canary_sweep(SEED)["none", None, 1]
-    return [2 ** result.max_exposure / 2 ** e for e in result.exposures]
+    return [2 ** result.max_exposure / 2 ** e for e in result.exposures[:4]]
 
 
 @register("14.1", Number(rtol=2e-3), question="the real epsilon of ADePT's noise for n = 50 (claimed epsilon = 1)",
