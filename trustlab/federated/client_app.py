@@ -14,6 +14,7 @@ offline never phones home. This is its only side effect.
 from __future__ import annotations
 
 import os
+import threading
 
 os.environ.setdefault("FLWR_TELEMETRY_ENABLED", "0")
 os.environ.setdefault("FLWR_DISABLE_UPDATE_CHECK", "1")
@@ -22,7 +23,7 @@ from flwr.app import ArrayRecord, Context, Message, MetricRecord, RecordDict  # 
 from flwr.clientapp import ClientApp  # noqa: E402
 from flwr.clientapp.mod import fixedclipping_mod  # noqa: E402
 
-from trustlab.federated import task  # noqa: E402
+from trustlab.federated import local, task  # noqa: E402
 
 __all__ = ["app", "clip_if_requested_mod", "client_config"]
 
@@ -45,13 +46,28 @@ def client_config(message: Message, context: Context) -> dict:
     }
 
 
+_models = threading.local()
+
+
+def _model(dataset):
+    # The architecture, built once per thread and kept in float64, the clients' arithmetic
+    # (trustlab.federated.local): every call overwrites all its weights with the server's.
+    cache = _models.__dict__
+    if dataset not in cache:
+        cache[dataset] = task.build_model(dataset).to(local.COMPUTE_DTYPE)
+    return cache[dataset]
+
+
 def _load(message, context):
+    """The client's settings, the received global model and the client's data (cached tensors)."""
     cfg = client_config(message, context)
-    X, y = task.client_data(cfg["partition_id"], cfg["num_partitions"], dataset=cfg["dataset"],
-                            partitioning=cfg["partitioning"], alpha=cfg["alpha"], seed=cfg["seed"],
-                            group_resample=cfg["group_resample"])
-    model = task.build_model(cfg["dataset"], seed=cfg["seed"])
+    data = dict(dataset=cfg["dataset"], partitioning=cfg["partitioning"], alpha=cfg["alpha"],
+                seed=cfg["seed"], group_resample=cfg["group_resample"])
+    X, y = task.client_tensors(cfg["partition_id"], cfg["num_partitions"], **data)
+    cfg["raw_bytes"] = sum(a.nbytes for a in task.client_data(cfg["partition_id"], cfg["num_partitions"], **data))
+    model = _model(cfg["dataset"])
     model.load_state_dict(message.content["arrays"].to_torch_state_dict())
+    model.zero_grad(set_to_none=True)
     return cfg, model, X, y
 
 
@@ -76,8 +92,10 @@ def train(msg: Message, context: Context) -> Message:
                             batch_size=int(c["batch-size"]), proximal_mu=float(c.get("proximal-mu", 0.0)),
                             seed=task.local_seed(cfg["seed"], server_round, cfg["partition_id"]))
     metrics = MetricRecord({"train-loss": float(loss), "num-examples": len(y), "unit-weight": 1,
-                            "raw-bytes": int(X.nbytes + y.nbytes)})
-    return Message(RecordDict({"arrays": ArrayRecord(model.state_dict()), "metrics": metrics}), reply_to=msg)
+                            "raw-bytes": cfg["raw_bytes"]})
+    # Sent in float32 (local.WIRE_DTYPE), the dtype the server's global model travels in.
+    reply = RecordDict({"arrays": ArrayRecord(local.wire_state_dict(model)), "metrics": metrics})
+    return Message(reply, reply_to=msg)
 
 
 @app.evaluate()

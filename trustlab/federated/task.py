@@ -2,8 +2,8 @@
 
 As in Flower's examples, ``task.py`` holds no ``flwr`` import: the ClientApp and ServerApp call
 these functions, so the same code runs in-process, on Flower's simulation engine and on
-SuperNodes. Local training is plain SGD (FedAvg, McMahan et al. 2017) with FedProx's proximal
-term μ/2·‖w − w_global‖² when μ > 0 (Li et al. 2020).
+SuperNodes. Local training and evaluation live in :mod:`trustlab.federated.local` (FedAvg's
+client update, McMahan et al. 2017, and FedProx's, Li et al. 2020) and are re-exported here.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import torch
 from trustlab._random import torch_generator
 from trustlab._validate import check_choice, check_int, check_number
 from trustlab.federated.partition import dirichlet_partition, iid_partition, natural_partition
+from trustlab.federated.local import as_compute_tensors, evaluate, local_seed, local_train
 from trustlab.models import mlp
-from trustlab.training import as_tensors, evaluate, fit
 
 __all__ = ["DATASETS", "PARTITIONINGS", "adult_sex", "build_model", "check_group_resample", "client_data",
-           "client_partitions", "evaluate", "federated_data", "local_seed", "local_train"]
+           "client_partitions", "client_tensors", "evaluate", "federated_data", "local_seed", "local_train"]
 
 DATASETS = ("digits", "adult")
 PARTITIONINGS = ("iid", "dirichlet", "natural")
@@ -30,7 +30,6 @@ _ADULT_NUMERIC = ["age", "education_num", "capital_gain", "capital_loss", "hours
 _ADULT_CATEGORICAL = ["workclass", "education", "marital_status", "occupation", "race", "sex"]
 
 
-@functools.lru_cache(maxsize=4)
 def federated_data(dataset="digits", seed=0):
     """``(X_train, y_train, X_test, y_test, groups_train)`` as read-only numpy arrays.
 
@@ -43,6 +42,12 @@ def federated_data(dataset="digits", seed=0):
     ((1347, 64), (450, 64))
     """
     check_choice("dataset", dataset, DATASETS)
+    # Adult's split is the original files': one cached copy serves every seed.
+    return _federated_arrays(dataset, check_int("seed", seed, 0) if dataset == "digits" else 0)
+
+
+@functools.lru_cache(maxsize=4)
+def _federated_arrays(dataset, seed):
     if dataset == "digits":
         from trustlab.data import load_digits
 
@@ -107,84 +112,96 @@ def check_group_resample(dataset, group_resample) -> float:
     return strength
 
 
+@functools.lru_cache(maxsize=2)
+def _federation(num_partitions, dataset, partitioning, alpha, seed, group_resample) -> dict:
+    # One federation's client data, filled as clients ask for it: a client asks twice a round
+    # (train, evaluate), and a run's clients share one process in-process (and per Ray worker).
+    # Kept: two federations (a run and the one before); for Adult about 40 MB each.
+    return {}
+
+
 def client_data(partition_id, num_partitions, *, dataset="digits", partitioning="dirichlet",
                 alpha=0.5, seed=0, group_resample=0.0):
-    """``(X, y)`` held by client ``partition_id`` (of ``num_partitions``).
+    """``(X, y)`` held by client ``partition_id`` (of ``num_partitions``), as read-only arrays.
 
     ``group_resample`` in [0, 1] (Adult only) makes each client resample its own rows with
     Kamiran & Calders' weights by sex (:func:`trustlab.fairness.groups.sampling.uniform_resample`):
-    a local pre-processing step, so no raw data leaves the client.
+    a local pre-processing step, so no raw data leaves the client. The arrays are computed once
+    per process and federation, and handed out again on later calls (read-only, so no caller
+    can change another's data).
 
     >>> X, y = client_data(0, 10, partitioning="iid")
-    >>> X.shape
-    (135, 64)
+    >>> X.shape, X.dtype, X.flags.writeable
+    ((135, 64), dtype('float32'), False)
     """
-    check_int("num_partitions", num_partitions, 1)
-    check_int("partition_id", partition_id, 0, num_partitions - 1)
+    clients, pid, args = _client_entry(partition_id, num_partitions, dataset, partitioning, alpha, seed,
+                                       group_resample)
+    if pid not in clients:
+        clients[pid] = _client_arrays(pid, *args)
+    return clients[pid]
+
+
+def client_tensors(partition_id, num_partitions, *, dataset="digits", partitioning="dirichlet",
+                   alpha=0.5, seed=0, group_resample=0.0):
+    """:func:`client_data` as the float64 / int64 tensors local training computes with (cached).
+
+    >>> X, y = client_tensors(0, 10, partitioning="iid")
+    >>> X.dtype, X.shape
+    (torch.float64, torch.Size([135, 64]))
+    """
+    clients, pid, args = _client_entry(partition_id, num_partitions, dataset, partitioning, alpha, seed,
+                                       group_resample)
+    if ("tensors", pid) not in clients:
+        if pid not in clients:
+            clients[pid] = _client_arrays(pid, *args)
+        clients["tensors", pid] = as_compute_tensors(*clients[pid])
+    return clients["tensors", pid]
+
+
+def _client_entry(partition_id, num_partitions, dataset, partitioning, alpha, seed, group_resample):
+    check_choice("dataset", dataset, DATASETS)
+    check_choice("partitioning", partitioning, PARTITIONINGS)
+    num_partitions = check_int("num_partitions", num_partitions, 1)
+    partition_id = check_int("partition_id", partition_id, 0, num_partitions - 1)
     strength = check_group_resample(dataset, group_resample)
+    alpha = check_number("alpha", alpha, 0, None, low_open=True)
+    seed = check_int("seed", seed, 0)
+    args = (num_partitions, dataset, partitioning, alpha, seed, strength)
+    return _federation(*args), partition_id, args
+
+
+def _client_arrays(partition_id, num_partitions, dataset, partitioning, alpha, seed, strength):
     X, y, *_ = federated_data(dataset, seed)
-    idx = client_partitions(dataset, partitioning, num_partitions, float(alpha), seed)[partition_id]
+    idx = client_partitions(dataset, partitioning, num_partitions, alpha, seed)[partition_id]
     if strength > 0:
         from trustlab.fairness.groups.sampling import uniform_resample
 
         local = int(np.random.SeedSequence([seed, partition_id, 7]).generate_state(1)[0])
         idx = idx[uniform_resample(adult_sex()[idx], y[idx], strength, seed=local)]
-    return X[idx], y[idx]
+    X, y = X[idx], y[idx]
+    X.flags.writeable = y.flags.writeable = False
+    return X, y
 
 
 def build_model(dataset="digits", *, seed=0) -> torch.nn.Module:
-    """The global model's architecture and seeded initial weights (a one-hidden-layer MLP)."""
+    """The global model's architecture and seeded initial weights (a one-hidden-layer MLP).
+
+    The weights are float32, drawn as in :func:`trustlab.models.mlp` (uniform in ±1/√fan-in)
+    but in float64 and then rounded: torch's float32 ``uniform_`` rounds differently with
+    another CPU's kernels (half the weights of a 32-input layer move by one unit in the last
+    place), which the chaotic training below turns into different accuracies.
+
+    >>> model = build_model("digits", seed=0)
+    >>> [tuple(p.shape) for p in model.parameters()], next(model.parameters()).dtype
+    ([(32, 64), (32,), (10, 32), (10,)], torch.float32)
+    """
     X, y, *_ = federated_data(dataset, seed)
-    return mlp(X.shape[1], int(y.max()) + 1, hidden=(32,), seed=seed)
-
-
-def local_seed(seed, server_round, partition_id) -> int:
-    """The shuffling seed of one client in one round: different everywhere, same on every engine.
-
-    >>> local_seed(0, 1, 2) == local_seed(0, 1, 2) != local_seed(0, 2, 2)
-    True
-    """
-    return int(np.random.SeedSequence([seed, server_round, partition_id]).generate_state(1)[0])
-
-
-class ShuffledBatches:
-    """Mini-batches of ``(X, y)`` in a fresh seeded order each epoch (an iterable for ``fit``).
-
-    Slicing two tensors costs a few microseconds a batch; a DataLoader over a TensorDataset
-    indexes and collates example by example, about ten times slower for these tiny clients,
-    and a slider runs hundreds of client epochs.
-    """
-
-    def __init__(self, X, y, batch_size, *, seed=0):
-        self.X, self.y = as_tensors(np.array(X), np.array(y))
-        self.batch_size = check_int("batch_size", batch_size, 1)
-        self.generator = torch_generator(seed)
-
-    def __iter__(self):
-        order = torch.randperm(len(self.y), generator=self.generator)
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start:start + self.batch_size]
-            yield self.X[idx], self.y[idx]
-
-
-def local_train(model, X, y, *, epochs=1, lr=0.1, batch_size=32, proximal_mu=0.0, seed=0) -> float:
-    """Train ``model`` in place on one client's data; return the last epoch's mean loss.
-
-    With ``proximal_mu`` > 0 the loss gains FedProx's μ/2·‖w − w_global‖², where w_global are
-    the weights the model had on entry (the global model the server sent).
-    """
-    check_number("lr", lr, 0, None, low_open=True)
-    mu = check_number("proximal_mu", proximal_mu, 0)
-    global_params = [p.detach().clone() for p in model.parameters()]
-    ce = torch.nn.CrossEntropyLoss()
-
-    def loss_fn(logits, target):
-        loss = ce(logits, target)
-        if mu > 0:
-            prox = sum(((p - g) ** 2).sum() for p, g in zip(model.parameters(), global_params))
-            loss = loss + mu / 2 * prox
-        return loss
-
-    loader = ShuffledBatches(X, y, batch_size, seed=seed)
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
-    return fit(model, loader, opt, epochs, loss_fn=loss_fn)
+    model = mlp(X.shape[1], int(y.max()) + 1, hidden=(32,), seed=seed)
+    gen = torch_generator(seed)
+    with torch.no_grad():
+        for layer in model:
+            if isinstance(layer, torch.nn.Linear):
+                bound = 1.0 / layer.in_features**0.5
+                for p in (layer.weight, layer.bias):
+                    p.copy_(torch.empty(p.shape, dtype=torch.float64).uniform_(-bound, bound, generator=gen))
+    return model
