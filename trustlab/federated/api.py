@@ -39,6 +39,8 @@ class FederatedResult:
     on each client's own data (partition order). ``bytes_uploaded[r - 1]`` is what the
     round's trained clients sent (Flower's ``count_bytes`` of the reply records);
     ``raw_bytes[r - 1]`` is the size of those clients' training arrays, which never left them.
+    ``update_norms[r - 1]`` holds ‖w_k − w_global‖ of each trained client's update in round r
+    (in ``participants`` order, before any DP clipping): how far local training drifted.
     """
 
     config: dict
@@ -52,6 +54,7 @@ class FederatedResult:
     raw_bytes: tuple
     final_weights: dict = field(repr=False)
     seconds: float = float("nan")
+    update_norms: tuple = ()
 
     @property
     def final_accuracy(self) -> float:
@@ -261,4 +264,5 @@ def result_from_history(history, engine, seconds=float("nan")) -> FederatedResul
         bytes_downloaded=tuple(int(t["bytes_down"]) for t in trains),
         raw_bytes=tuple(int(sum(m["raw-bytes"] for m in t["metrics"])) for t in trains),
         final_weights={k: np.asarray(v, dtype=np.float32) for k, v in history["final_weights"].items()},
-        seconds=seconds)
+        seconds=seconds,
+        update_norms=tuple(tuple(float(m.get("update-norm", np.nan)) for m in t["metrics"]) for t in trains))

@@ -88,13 +88,16 @@ def train(msg: Message, context: Context) -> Message:
     cfg, model, X, y = _load(msg, context)
     c = cfg["config"]
     server_round = int(c["server-round"])
+    received = [p.detach().clone() for p in model.parameters()]
     loss = task.local_train(model, X, y, epochs=int(c["local-epochs"]), lr=float(c["lr"]),
                             batch_size=int(c["batch-size"]), proximal_mu=float(c.get("proximal-mu", 0.0)),
                             seed=task.local_seed(cfg["seed"], server_round, cfg["partition_id"]))
+    sent = local.wire_state_dict(model)  # float32 (local.WIRE_DTYPE), as the global model travels
+    # How far local training moved the model (client drift; before any DP clipping).
+    drift = sum(float(((w.double() - r) ** 2).sum()) for w, r in zip(sent.values(), received)) ** 0.5
     metrics = MetricRecord({"train-loss": float(loss), "num-examples": len(y), "unit-weight": 1,
-                            "raw-bytes": cfg["raw_bytes"]})
-    # Sent in float32 (local.WIRE_DTYPE), the dtype the server's global model travels in.
-    reply = RecordDict({"arrays": ArrayRecord(local.wire_state_dict(model)), "metrics": metrics})
+                            "raw-bytes": cfg["raw_bytes"], "update-norm": drift})
+    reply = RecordDict({"arrays": ArrayRecord(sent), "metrics": metrics})
     return Message(reply, reply_to=msg)
 
 
