@@ -1,10 +1,11 @@
 # trustlab: the two commands are `make lab` and `make test` (see README.md).
-.PHONY: setup lab app test test-fast notebooks normalize benchmarks datasets sweeps clean
+.PHONY: setup lab app test test-fast doctor wheelhouse notebooks normalize benchmarks datasets sweeps clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
 export FLWR_TELEMETRY_ENABLED := 0
 export FLWR_DISABLE_UPDATE_CHECK := 1
+export RAY_USAGE_STATS_ENABLED := 0
 
 setup:
 	@bash scripts/setup.sh
@@ -22,11 +23,24 @@ app: setup
 	JUPYTER_PATH="$(CURDIR)/trustlab/share/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
 	  $(VENV)/bin/voila notebooks/90_explorer_gallery.ipynb --template=trustlab $(APP_ARGS)
 
+# Everything, then the notebooks a second time on torch's portable kernels (ATEN_CPU_CAPABILITY=
+# default: another CPU's arithmetic): every checked number must print the same on any CPU.
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+	ATEN_CPU_CAPABILITY=default $(PY) -m pytest notebooks $(PYTEST_ARGS)
 
 test-fast: setup
 	$(PY) -m pytest -m "not e2e and not slow" $(PYTEST_ARGS)
+
+# Is this machine ready for a session? One verdict per item, with the fix for each failure.
+doctor: setup
+	@$(PY) -m trustlab.doctor
+
+# Every wheel the kit needs on this platform (CPU torch included) for an offline install:
+# `make lab` / `make test` then use wheelhouse/ (or TRUSTLAB_WHEELHOUSE=path) with --no-index.
+WHEELHOUSE ?= wheelhouse
+wheelhouse:
+	@bash scripts/wheelhouse.sh $(WHEELHOUSE)
 
 # Re-execute every notebook in a fresh kernel and normalize it (stored outputs are what nbval checks).
 notebooks: setup
@@ -49,6 +63,7 @@ sweeps: setup
 	$(PY) scripts/make_fairness_bias_sweeps.py
 	$(PY) -m trustlab.capstone.make_sweeps
 	$(PY) -m trustlab.audit.make_sweeps
+	nice -n 10 $(PY) -m trustlab.lm.make_sweeps
 	@[ ! -f scripts/make_attack_sweeps.py ] || $(PY) scripts/make_attack_sweeps.py
 
 clean:

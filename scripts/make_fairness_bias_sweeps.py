@@ -14,7 +14,7 @@ import sys
 import time
 
 from trustlab.cache import write_shipped
-from trustlab.fairness.kg import bias as kg_bias
+from trustlab.fairness.kg import sweep as kg_sweep
 from trustlab.fairness.text import intrinsic
 
 
@@ -25,9 +25,8 @@ def _intrinsic():
 
 
 def _kg():
-    grid = [(lam, cf) for cf in kg_bias.COUNTERFACTUAL for lam in kg_bias.NEUTRALITIES]
-    rows = [kg_bias._to_json(kg_bias.compute_kg_bias(lam, cf, seed=0)) for lam, cf in grid]
-    return {"grid": [list(g) for g in grid], "seed": 0, **kg_bias._SETTINGS}, rows, kg_bias.SWEEP_DIR
+    # 10 settings × 5 seeds, each setting one batched TransE run (per-seed values kept).
+    return kg_sweep.sweep_params(0), kg_sweep.compute_sweep(0, progress=True), kg_sweep.SWEEP_DIR
 
 
 SWEEPS = {"intrinsic_extrinsic": _intrinsic, "kg_bias": _kg}

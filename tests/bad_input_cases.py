@@ -23,7 +23,8 @@ import numpy as np
 NAN, INF = math.nan, math.inf
 
 #: Areas whose every row must be GOOD in the test suite (phase 2 adds privacy.*, fairness, capstone).
-FINISHED = ("privacy.accounting", "attacks", "federated", "cache", "data", "gallery/app/widgets")
+FINISHED = ("privacy.accounting", "attacks", "federated", "cache", "data", "gallery/app/widgets",
+            "fairness.kg")
 
 
 @dataclass(frozen=True)
@@ -402,3 +403,121 @@ row("gallery/app/widgets", "widgets.explorer_builder(func=5)", "func", lambda: t
 row("gallery/app/widgets", "widgets.figure_svg(fig=None)", "fig", lambda: tw.figure_svg(None))
 row("gallery/app/widgets", "widgets.figure_png(fig='x')", "fig", lambda: tw.figure_png("x"))
 row("gallery/app/widgets", "presets.plain_preset({'a': inf})", "preset", lambda: tp.plain_preset({"a": INF}))
+
+# --- fairness.kg (notebook 33) -------------------------------------------------------------------
+import functools  # noqa: E402
+
+from trustlab.fairness.kg import bias as kb  # noqa: E402
+from trustlab.fairness.kg import evaluation as kev  # noqa: E402
+from trustlab.fairness.kg import graph as kgr  # noqa: E402
+from trustlab.fairness.kg import measure as kme  # noqa: E402
+from trustlab.fairness.kg import neutrality as kne  # noqa: E402
+from trustlab.fairness.kg import ranking as kra  # noqa: E402
+from trustlab.fairness.kg import sweep as ksw  # noqa: E402
+from trustlab.fairness.kg import transe as ktr  # noqa: E402
+from trustlab.fairness.kg import widgets as kwi  # noqa: E402
+
+
+@functools.lru_cache(maxsize=1)
+def _kg():
+    return kgr.adult_graph(50, seed=0)
+
+
+def _transe():
+    return ktr.TransE(_kg().n_entities, len(_kg().relations), 4, seeds=[0, 1])
+
+
+def _t():
+    import torch
+
+    return torch.zeros(3, 2, dtype=torch.float64)
+
+
+row("fairness.kg", "train_transe(kg='x')", "kg", lambda: ktr.train_transe("x"))
+row("fairness.kg", "train_transe(lr=-1)", "lr", lambda: ktr.train_transe(_kg(), lr=-1))
+row("fairness.kg", "train_transe(lr=inf)", "lr", lambda: ktr.train_transe(_kg(), lr=INF))
+row("fairness.kg", "train_transe(triples out of range)", "triples",
+    lambda: ktr.train_transe(_kg(), [[0, 0, 10**6]]))
+row("fairness.kg", "train_transe(triples=[])", "triples", lambda: ktr.train_transe(_kg(), []))
+row("fairness.kg", "train_transe(triples of floats)", "triples", lambda: ktr.train_transe(_kg(), [[0.5, 0, 1]]))
+row("fairness.kg", "train_transe(tail not a value of its relation)", "triples",
+    lambda: ktr.train_transe(_kg(), [[0, 0, 1]]))
+row("fairness.kg", "train_transe(batch_size=0)", "batch_size", lambda: ktr.train_transe(_kg(), batch_size=0))
+row("fairness.kg", "train_transe(batch_size=-1)", "batch_size", lambda: ktr.train_transe(_kg(), batch_size=-1))
+row("fairness.kg", "train_transe(batch_size=2.9)", "batch_size", lambda: ktr.train_transe(_kg(), batch_size=2.9))
+row("fairness.kg", "train_transe(kl_weight=inf)", "kl_weight", lambda: ktr.train_transe(_kg(), kl_weight=INF))
+row("fairness.kg", "train_transe(kl_weight=nan)", "kl_weight", lambda: ktr.train_transe(_kg(), kl_weight=NAN))
+row("fairness.kg", "train_transe(epochs=10**9)", "epochs", lambda: ktr.train_transe(_kg(), epochs=10**9))
+row("fairness.kg", "train_transe(seeds=[])", "seeds", lambda: ktr.train_transe(_kg(), seeds=[]))
+row("fairness.kg", "train_transe(seeds='ab')", "seeds", lambda: ktr.train_transe(_kg(), seeds="ab"))
+row("fairness.kg", "train_transe(on_epoch=5)", "on_epoch", lambda: ktr.train_transe(_kg(), on_epoch=5))
+row("fairness.kg", "TransE(n_entities=-1)", "n_entities", lambda: ktr.TransE(-1, 2))
+row("fairness.kg", "TransE(n_relations=0)", "n_relations", lambda: ktr.TransE(5, 0))
+row("fairness.kg", "TransE(dim=0)", "dim", lambda: ktr.TransE(5, 2, dim=0))
+row("fairness.kg", "check_model(model='x')", "model", lambda: ktr.check_model("x"))
+row("fairness.kg", "adult_graph(n_persons=5)", "n_persons", lambda: kgr.adult_graph(5))
+row("fairness.kg", "adult_graph(n_persons=2.5)", "n_persons", lambda: kgr.adult_graph(2.5))
+row("fairness.kg", "adult_graph(counterfactual_share=nan)", "counterfactual_share",
+    lambda: kgr.adult_graph(50, counterfactual_share=NAN))
+row("fairness.kg", "adult_graph(seed=-1)", "seed", lambda: kgr.adult_graph(50, seed=-1))
+row("fairness.kg", "check_graph(kg=None)", "kg", lambda: kgr.check_graph(None))
+row("fairness.kg", "check_persons(persons=[10**6])", "persons", lambda: kgr.check_persons(_kg(), [10**6]))
+row("fairness.kg", "hold_out_occupations(test_share=1)", "test_share", lambda: kgr.hold_out_occupations(_kg(), 1.0))
+row("fairness.kg", "hold_out_occupations(kg=[])", "kg", lambda: kgr.hold_out_occupations([]))
+row("fairness.kg", "female_shares(kg='x')", "kg", lambda: kgr.female_shares("x"))
+row("fairness.kg", "rank_from_scores(scores with NaN)", "scores", lambda: kra.rank_from_scores([[NAN, 1.0]], [0]))
+row("fairness.kg", "rank_from_scores(true_column out of range)", "true_column",
+    lambda: kra.rank_from_scores([[0.0, 1.0]], [5]))
+row("fairness.kg", "rank_from_scores(ties='optimistic')", "ties",
+    lambda: kra.rank_from_scores([[0.0, 1.0]], [0], ties="optimistic"))
+row("fairness.kg", "rank_tails(model='x')", "model", lambda: kra.rank_tails("x", [0], 1, [1], [1]))
+row("fairness.kg", "rank_tails(heads out of range)", "heads", lambda: kra.rank_tails(_transe(), [10**6], 1, [60], [60]))
+row("fairness.kg", "rank_tails(true tail not a candidate)", "true_tails",
+    lambda: kra.rank_tails(_transe(), [0], 1, [0], [60, 61]))
+row("fairness.kg", "rank_tails(relation=99)", "relation", lambda: kra.rank_tails(_transe(), [0], 99, [60], [60]))
+row("fairness.kg", "link_prediction(ranks=[0.5])", "ranks", lambda: kra.link_prediction([0.5]))
+row("fairness.kg", "link_prediction(ranks=[])", "ranks", lambda: kra.link_prediction([]))
+row("fairness.kg", "link_prediction(ks=(0,))", "ks", lambda: kra.link_prediction([1, 2], ks=(0,)))
+row("fairness.kg", "popularity_ranks(true tail not a candidate)", "true_tails",
+    lambda: kra.popularity_ranks([1, 2], [3], [1, 2]))
+row("fairness.kg", "gender_step(alpha=nan)", "alpha", lambda: kme.gender_step(_transe(), _kg(), [0], alpha=NAN))
+row("fairness.kg", "gender_step(a='sex=Robot')", "a", lambda: kme.gender_step(_transe(), _kg(), [0], a="sex=Robot"))
+row("fairness.kg", "profession_bias(model='x')", "model", lambda: kme.profession_bias("x", _kg()))
+row("fairness.kg", "profession_bias(persons=[-1])", "persons", lambda: kme.profession_bias(_transe(), _kg(), [-1]))
+row("fairness.kg", "profession_bias(relation='has_job')", "relation",
+    lambda: kme.profession_bias(_transe(), _kg(), relation="has_job"))
+row("fairness.kg", "kl_to_uniform(persons=list)", "persons", lambda: kne.kl_to_uniform([[0.0]], _t()[0], _t()))
+row("fairness.kg", "kl_to_uniform(one value)", "values", lambda: kne.kl_to_uniform(_t(), _t()[0], _t()[:1]))
+row("fairness.kg", "kl_to_uniform(dimensions differ)", "dimension",
+    lambda: kne.kl_to_uniform(_t(), _t()[0, :1], _t()))
+row("fairness.kg", "attribute_score_gap(top_k=5)", "top_k", lambda: kev.attribute_score_gap(_transe(), _kg(), top_k=5))
+row("fairness.kg", "attribute_score_gap(kg='x')", "kg", lambda: kev.attribute_score_gap(_transe(), "x"))
+row("fairness.kg", "probe_accuracy(labels=[0, 2, ...])", "labels",
+    lambda: kev.probe_accuracy(np.zeros((1, 4, 2)), [0, 2, 1, 0]))
+row("fairness.kg", "probe_accuracy(embeddings 2-d)", "embeddings", lambda: kev.probe_accuracy(np.zeros((4, 2)), [0, 1, 1, 0]))
+row("fairness.kg", "probe_accuracy(embeddings with NaN)", "embeddings",
+    lambda: kev.probe_accuracy(np.full((1, 4, 2), NAN), [0, 1, 1, 0]))
+row("fairness.kg", "compute_kg_bias(kl_weight=-1)", "kl_weight", lambda: kb.compute_kg_bias(-1.0))
+row("fairness.kg", "compute_kg_bias(counterfactual_share=2)", "counterfactual_share",
+    lambda: kb.compute_kg_bias(0.0, 2.0))
+row("fairness.kg", "compute_kg_bias(n_seeds=0)", "n_seeds", lambda: kb.compute_kg_bias(n_seeds=0))
+row("fairness.kg", "compute_kg_bias(n_seeds=1000)", "n_seeds", lambda: kb.compute_kg_bias(n_seeds=1000))
+row("fairness.kg", "compute_kg_bias(seed=1.7)", "seed", lambda: kb.compute_kg_bias(seed=1.7))
+row("fairness.kg", "compute_kg_bias(n_persons=10**6)", "n_persons", lambda: kb.compute_kg_bias(n_persons=10**6))
+row("fairness.kg", "compare_results(a='x')", "a", lambda: kb.compare_results("x", "y"))
+row("fairness.kg", "compute_kg_point(occupation='Astronaut')", "occupation",
+    lambda: ksw.compute_kg_point(1.0, 0.0, "Astronaut"))
+row("fairness.kg", "compute_kg_point(kl_weight=nan)", "kl_weight", lambda: ksw.compute_kg_point(NAN))
+row("fairness.kg", "compute_kg_point(counterfactual_share=0.5)", "counterfactual_share",
+    lambda: ksw.compute_kg_point(1.0, 0.5))
+row("fairness.kg", "compute_kg_point(live='x')", "live", lambda: ksw.compute_kg_point(1.0, 0.0, live="x"))
+row("fairness.kg", "compute_kg_now(kl_weight=inf)", "kl_weight", lambda: ksw.compute_kg_now(INF))
+row("fairness.kg", "kg_bias_sweep(seed=1.7: no 5-minute recompute)", "seed", lambda: ksw.kg_bias_sweep(seed=1.7))
+row("fairness.kg", "kg_bias_sweep(use_cache='no')", "use_cache", lambda: ksw.kg_bias_sweep(use_cache="no"))
+row("fairness.kg", "sweep_params(seed=-1)", "seed", lambda: ksw.sweep_params(-1))
+row("fairness.kg", "to_json(r='x')", "r", lambda: ksw.to_json("x"))
+row("fairness.kg", "from_json(d={})", "d", lambda: ksw.from_json({}))
+row("fairness.kg", "compute_sweep(progress='yes')", "progress", lambda: ksw.compute_sweep(progress="yes"))
+row("fairness.kg", "make_kg_bias_explorer(seed='x')", "seed", lambda: kwi.make_kg_bias_explorer(seed="x"))
+row("fairness.kg", "make_kg_bias_explorer(preset kl_weight=0.7)", "kl_weight",
+    lambda: kwi.make_kg_bias_explorer(preset={"kl_weight": 0.7}))

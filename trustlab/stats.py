@@ -57,7 +57,7 @@ def mean_ci(values, level=0.95) -> Interval:
     if v.size == 0:
         raise ValueError("values must hold at least one number, got an empty array")
     if not np.all(np.isfinite(v)):
-        raise ValueError(f"values must be finite, got {v.tolist()}")
+        raise ValueError(f"values must be finite numbers, got {v.tolist()}")
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level!r}")
     if v.size == 1:

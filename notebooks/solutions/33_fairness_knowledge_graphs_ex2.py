@@ -1,13 +1,15 @@
-# Exercise 2: the smallest adversarial weight λ that hides gender from the linear probe.
-from trustlab.fairness.kg.bias import NEUTRALITIES, kg_bias_sweep
+# Exercise 2: the smallest KL weight whose probe is at the majority baseline (within 0.03).
+from trustlab.fairness.kg.sweep import KL_WEIGHTS, kg_bias_sweep
+from trustlab.stats import format_ci
 
 sweep = kg_bias_sweep(seed=0)
 plain = sweep[(0.0, 0.0)]
-hiding = [lam for lam in NEUTRALITIES if sweep[(lam, 0.0)].gender_probe < 0.6]
-smallest = min(hiding)
+at_baseline = [w for w in KL_WEIGHTS
+               if abs(sweep[(w, 0.0)].probe.mean() - sweep[(w, 0.0)].majority) <= 0.03]
+smallest = min(at_baseline)
 chosen = sweep[(smallest, 0.0)]
-print(f"λ=0: bias={plain.bias:.3f} Hits@10={plain.hits10:.3f} probe={plain.gender_probe:.2f}")
-print(f"smallest λ with probe < 0.6: λ={smallest:g}: bias={chosen.bias:.3f} "
-      f"Hits@10={chosen.hits10:.3f} probe={chosen.gender_probe:.2f}")
-assert all(sweep[(lam, 0.0)].gender_probe >= 0.6 for lam in NEUTRALITIES if lam < smallest)
+print(f"w_KL=0: MRR={format_ci(plain.mrr, 2)}  probe={format_ci(plain.probe, 2)}")
+print(f"smallest w_KL with the probe at the majority baseline ({chosen.majority:.2f}): "
+      f"w_KL={smallest:g}: MRR={format_ci(chosen.mrr, 2)}  probe={format_ci(chosen.probe, 2)}")
+assert all(abs(sweep[(w, 0.0)].probe.mean() - chosen.majority) > 0.03 for w in KL_WEIGHTS if w < smallest)
 answer = smallest

@@ -137,7 +137,8 @@ def test_every_notebook_in_the_repository_is_measured_or_pending():
 
 
 def test_pending_set_is_the_one_the_lead_empties():
-    assert ft.PENDING <= {"40_capstone_tradeoffs.ipynb", "90_explorer_gallery.ipynb"}
+    assert ft.PENDING <= {"34_generative_memorization_and_bias.ipynb", "40_capstone_tradeoffs.ipynb",
+                          "90_explorer_gallery.ipynb"}
 
 
 def test_agendas_must_add_up(monkeypatch):

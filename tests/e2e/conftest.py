@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -45,13 +46,8 @@ CHROMIUM_ARGS = [
 SERVER_START_TIMEOUT = 60  # seconds until GET /api/status answers 200
 SERVER_STOP_TIMEOUT = 20  # seconds for a graceful shutdown (kernels included)
 
-# Lab settings for a quiet, offline session: no "fetch Jupyter news?" toast, no update check.
-LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
-}
+#: Hosts a page may talk to in the offline tests (everything else is recorded and aborted).
+LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
 def e2e_required() -> bool:
@@ -144,10 +140,6 @@ class JupyterLab:
         }.items():
             (home / sub).mkdir(parents=True, exist_ok=True)
             env[var] = str(home / sub)
-        for name, settings in LAB_SETTINGS.items():
-            target = home / "config/lab/user-settings" / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(json.dumps(settings))
         env.pop("MPLBACKEND", None)  # an Agg backend from the environment would hide the plots
         env.pop("JUPYTER_TOKEN", None)
         env["PATH"] = f"{Path(sys.prefix) / 'bin'}{os.pathsep}{env.get('PATH', '')}"
@@ -164,7 +156,8 @@ class JupyterLab:
             f"--IdentityProvider.token={self.token}",
             f"--ServerApp.root_dir={self.root_dir}",
             "--ServerApp.terminals_enabled=False",
-            "--LabApp.extension_manager=readonly",  # offline: never ask PyPI about extensions
+            # No news, update check or PyPI search: the environment's own settings do that
+            # (scripts/lab_settings.py), and test_jupyterlab.py checks them, so none are set here.
         ]
         if os.geteuid() == 0:  # CI containers run as root
             cmd.append("--allow-root")
@@ -220,15 +213,21 @@ class JupyterLab:
         with _OPENER.open(self.url("/api/kernels"), timeout=5) as r:
             return json.loads(r.read())
 
-    def wait_kernel_connected(self, timeout: float = 60.0) -> dict:
-        """Wait until some kernel is idle with a browser connected (JupyterLab may run cells)."""
+    def wait_kernel_connected(self, timeout: float = 60.0, page=None) -> dict:
+        """Wait until some kernel is idle with a browser connected (JupyterLab may run cells).
+
+        Pass the Playwright ``page`` when its requests are routed (``offline_page``): the routes
+        are answered only while Playwright runs, so the wait must be ``page.wait_for_timeout``;
+        ``time.sleep`` would hold every request of the page, the kernel start included.
+        """
+        pause = (lambda s: page.wait_for_timeout(s * 1000)) if page is not None else time.sleep
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for k in self.kernels():
                 if k.get("connections", 0) >= 1 and k.get("execution_state") == "idle":
                     self.track()
                     return k
-            time.sleep(0.25)
+            pause(0.25)
         pytest.fail(
             f"e2e: no kernel was idle and connected within {timeout} s: {self.kernels()}\n"
             + self.log_tail(),
@@ -405,4 +404,50 @@ def page(chromium_executable, artifacts_dir, tmp_path):
             yield pg
         finally:
             (artifacts_dir / "browser-console.log").write_text("\n".join(console) + "\n")
+            context.close()
+
+
+def is_local(url: str) -> bool:
+    """True for loopback URLs and for data:, blob: and about: (which never leave the browser)."""
+    parsed = urllib.parse.urlsplit(url)
+    return parsed.scheme in {"data", "blob", "about"} or parsed.hostname in LOOPBACK
+
+
+@pytest.fixture
+def offline_page(request, chromium_executable, artifacts_dir, tmp_path):
+    """A Playwright page whose requests to any host but loopback are recorded and aborted.
+
+    Yields ``(page, foreign)``: ``foreign`` lists every non-loopback URL the page asked for
+    (HTTP, WebSocket and service-worker requests alike), each of which failed. The browser
+    console goes to ``<module>-browser-console.log`` (``voila-…``, ``jupyterlab-…``).
+    """
+    from playwright.sync_api import sync_playwright
+
+    profile = tmp_path / "chromium-profile"
+    profile.mkdir()
+    console: list[str] = []
+    foreign: list[str] = []
+    log_name = request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+
+    def route(r):
+        if is_local(r.request.url):
+            r.continue_()
+        else:
+            foreign.append(r.request.url)
+            r.abort("internetdisconnected")
+
+    with sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile), executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 1000}, service_workers="block")
+        try:
+            context.set_default_timeout(30_000)
+            context.route("**/*", route)  # before any page exists: nothing slips through
+            pg = context.pages[0] if context.pages else context.new_page()
+            pg.on("websocket", lambda ws: None if is_local(ws.url) else foreign.append(ws.url))
+            pg.on("console", lambda m: console.append(f"[{m.type}] {m.text}"))
+            pg.on("pageerror", lambda e: console.append(f"[pageerror] {e}"))
+            yield pg, foreign
+        finally:
+            (artifacts_dir / f"{log_name}-browser-console.log").write_text("\n".join(console) + "\n")
             context.close()

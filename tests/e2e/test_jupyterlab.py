@@ -1,5 +1,12 @@
 """End to end: JupyterLab in Debian's Chromium runs 00_start_here and a keyboard-moved slider
-changes the explorer's estimate and plot.
+changes the explorer's estimate and plot, on a quiet and offline first screen.
+
+Quiet and offline: no notification toast appears at any time (no "get notified about official
+Jupyter news?"), the browser asks no host but 127.0.0.1 for anything (requests elsewhere are
+recorded and aborted, as in the Voilà test), it never calls JupyterLab's news or update
+endpoints (the server would fetch those from the internet), and the page's config shows the
+news feed and PyPI extension manager off. All of that comes from the environment's own settings
+(``scripts/lab_settings.py``, installed by ``make setup``); the test server sets none of it.
 
 Run: ``python -m pytest -q tests/e2e``. Screenshots land in ``test-artifacts/e2e/``
 (before/after of the explorer and of the whole page), with the JupyterLab log and the browser
@@ -10,6 +17,7 @@ from __future__ import annotations
 
 import re
 import time
+import urllib.parse
 
 import pytest
 
@@ -25,6 +33,20 @@ SUMMARY = ".trustlab-summary"  # HTML widget inside it: "... estimate=0.xxx ..."
 PLOT_IMG = ".trustlab-plot img"  # inside it: the matplotlib PNG (Image widget or Output <img>)
 SLIDER = ".widget-slider"  # ipywidgets 8 Int/FloatSlider; .noUi-handle takes the arrow keys
 SLIDER_LABEL = "P(truthful answer)"
+# Every toast JupyterLab ever shows (react-toastify), recorded as it is added, so one that
+# closes itself is caught too.
+TOAST_RECORDER_JS = """
+window.__toasts = [];
+new MutationObserver(records => {
+  for (const r of records) for (const n of r.addedNodes) {
+    if (n.nodeType !== 1) continue;
+    const toasts = n.matches('.Toastify__toast') ? [n] : [...n.querySelectorAll('.Toastify__toast')];
+    for (const t of toasts) window.__toasts.push(t.innerText || t.textContent || '(empty toast)');
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+PAGE_CONFIG_JS = "() => JSON.parse(document.getElementById('jupyter-config-data').textContent)"
+PHONE_HOME_PATHS = ("/lab/api/news", "/lab/api/update")  # the server fetches these from the web
 
 def _state(page):
     return explorer_state(page, EXPLORER, SUMMARY, PLOT_IMG)
@@ -66,10 +88,14 @@ def _errors_in_outputs(page) -> list[str]:
 
 @pytest.mark.e2e
 @pytest.mark.slow
-def test_start_here_slider_updates_estimate_and_plot(jupyter_lab, page, artifacts_dir):
+def test_start_here_slider_updates_estimate_and_plot(jupyter_lab, offline_page, artifacts_dir):
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
+    page, foreign = offline_page
+    asked: list[str] = []
+    page.on("request", lambda r: asked.append(r.url))
+    page.add_init_script(TOAST_RECORDER_JS)
     t0 = time.monotonic()
     stem = NOTEBOOK.removesuffix(".ipynb")
 
@@ -80,11 +106,14 @@ def test_start_here_slider_updates_estimate_and_plot(jupyter_lab, page, artifact
     expect(panel.locator(".jp-Cell").first).to_be_visible(timeout=60_000)
     # Cells run before the kernel is connected are silently dropped: wait for the server to
     # see the browser connected to an idle kernel, then for the notebook's own indicator.
-    jupyter_lab.wait_kernel_connected(timeout=60)
+    jupyter_lab.wait_kernel_connected(timeout=60, page=page)
     expect(panel.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
         1, timeout=60_000
     )
     t_kernel = time.monotonic()
+    config = page.evaluate(PAGE_CONFIG_JS)
+    assert config.get("news", {}).get("disabled") is True, f"news feed on: {config.get('news')}"
+    assert config.get("extensionManager", {}).get("name") == "read-only", config.get("extensionManager")
 
     # 2. Run → Run All Cells, through the menu as a learner would.
     page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
@@ -153,7 +182,15 @@ def test_start_here_slider_updates_estimate_and_plot(jupyter_lab, page, artifact
     assert float(estimates[0]) != float(estimates[1]), (before, after)
     assert not _errors_in_outputs(page), f"cells raised: {_errors_in_outputs(page)}"
 
-    # 7. Shut JupyterLab down here (the fixture does it too on failure) and check nothing leaked.
+    # 7. Quiet and offline all along: no toast, no host but loopback, no news or update call.
+    toasts = page.evaluate("() => window.__toasts")
+    assert toasts == [], f"JupyterLab showed notification toasts: {toasts}"
+    assert page.locator(".Toastify__toast").count() == 0
+    assert foreign == [], f"the page asked hosts other than 127.0.0.1 for: {foreign}"
+    called = [u for u in asked if urllib.parse.urlsplit(u).path.endswith(PHONE_HOME_PATHS)]
+    assert called == [], f"the page asked the server to fetch news or updates: {called}"
+
+    # 8. Shut JupyterLab down here (the fixture does it too on failure) and check nothing leaked.
     t_stop = time.monotonic()
     survivors = jupyter_lab.stop()
     assert not survivors, "processes started by jupyter lab outlived it:\n" + "\n".join(survivors)
@@ -162,5 +199,6 @@ def test_start_here_slider_updates_estimate_and_plot(jupyter_lab, page, artifact
         f"estimate {estimates[0]} -> {estimates[1]}; "
         f"kernel connected {t_kernel - t0:.1f} s, explorer rendered {t_rendered - t0:.1f} s, "
         f"new estimate and plot {t_changed - t_keys:.1f} s after the first key, "
+        f"{len(asked)} requests, all to 127.0.0.1, no toast, "
         f"shutdown {time.monotonic() - t_stop:.1f} s"
     )

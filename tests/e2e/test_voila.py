@@ -30,7 +30,6 @@ import pytest
 from trustlab.gallery import GALLERY, entry
 from tests.e2e.conftest import (
     _OPENER,
-    CHROMIUM_ARGS,
     NOTEBOOKS_DIR,
     REPO_ROOT,
     SERVER_START_TIMEOUT,
@@ -46,7 +45,6 @@ TEMPLATE = "trustlab"
 TEMPLATE_ROOT = REPO_ROOT / "trustlab" / "share" / "jupyter"  # a Jupyter data dir (JUPYTER_PATH)
 RENDER_TIMEOUT = 120_000  # ms: Voilà runs the whole notebook (imports torch) before showing it
 UPDATE_TIMEOUT = 60_000  # ms: slider move -> new summary and plot
-LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 EXPLORER = ".trustlab-gallery .trustlab-explorer"
 SUMMARY = ".trustlab-summary"
@@ -142,48 +140,6 @@ class Voila(JupyterLab):
 def voila(chromium_executable, artifacts_dir, tmp_path):
     """A running Voilà on the gallery notebook; always shut down (kernel included)."""
     yield from serve(Voila(tmp_path, log_copy=artifacts_dir / "voila.log"), "voila")
-
-
-@pytest.fixture
-def offline_page(chromium_executable, artifacts_dir, tmp_path):
-    """A Playwright page whose requests to any host but loopback are recorded and aborted.
-
-    Yields ``(page, foreign)``: ``foreign`` lists every non-loopback URL the page asked for
-    (HTTP, WebSocket and service-worker requests alike), each of which failed.
-    """
-    from playwright.sync_api import sync_playwright
-
-    profile = tmp_path / "chromium-profile"
-    profile.mkdir()
-    console: list[str] = []
-    foreign: list[str] = []
-
-    def is_local(url: str) -> bool:
-        parsed = urllib.parse.urlsplit(url)
-        return parsed.scheme in {"data", "blob", "about"} or parsed.hostname in LOOPBACK
-
-    def route(r):
-        if is_local(r.request.url):
-            r.continue_()
-        else:
-            foreign.append(r.request.url)
-            r.abort("internetdisconnected")
-
-    with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 1000}, service_workers="block")
-        try:
-            context.set_default_timeout(30_000)
-            context.route("**/*", route)  # before any page exists: nothing slips through
-            pg = context.pages[0] if context.pages else context.new_page()
-            pg.on("websocket", lambda ws: None if is_local(ws.url) else foreign.append(ws.url))
-            pg.on("console", lambda m: console.append(f"[{m.type}] {m.text}"))
-            pg.on("pageerror", lambda e: console.append(f"[pageerror] {e}"))
-            yield pg, foreign
-        finally:
-            (artifacts_dir / "voila-browser-console.log").write_text("\n".join(console) + "\n")
-            context.close()
 
 
 def _state(page):

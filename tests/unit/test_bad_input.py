@@ -45,6 +45,15 @@ COVERED = {
     "trustlab.gallery": {"GalleryEntry", "names"},
     "trustlab.presets": {"parse_preset_json", "preset_cell"},
     "trustlab.widgets": {"PlotImage", "describe_error"},
+    "trustlab.fairness.kg.graph": set(),
+    "trustlab.fairness.kg.transe": set(),
+    "trustlab.fairness.kg.ranking": set(),
+    "trustlab.fairness.kg.measure": set(),
+    "trustlab.fairness.kg.neutrality": set(),
+    "trustlab.fairness.kg.evaluation": set(),
+    "trustlab.fairness.kg.bias": set(),
+    "trustlab.fairness.kg.sweep": set(),
+    "trustlab.fairness.kg.widgets": set(),
 }
 
 

@@ -155,7 +155,7 @@ def test_check_cell_follows_its_exercise_in_the_notebook(exercise):
 
 
 # Their solutions (and expected values) train models or draw 20,000 samples: several seconds each.
-SLOW = {"11.1", "14.2", "20.2", "33.1"}
+SLOW = {"11.1", "14.2", "20.2", "33.1", "34.2"}
 
 
 @pytest.mark.parametrize("exercise", [pytest.param(e, marks=[pytest.mark.slow] if e in SLOW else []) for e in IDS])

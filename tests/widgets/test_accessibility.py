@@ -175,6 +175,7 @@ def _static_figures():
     from trustlab.fairness.kg import plots as fk
     from trustlab.fairness.text import plots as ft
     from trustlab.federated import plots as dp
+    from trustlab.lm import plots as lp
     from trustlab.privacy import plots as pp
     from trustlab.privacy.text import plots as pt
     from trustlab.privacy.risk import compute_risk as risk
@@ -211,6 +212,17 @@ def _static_figures():
         from trustlab.attacks.canary_sweep import exposure_curves, load_canary_sweep
 
         return ap.plot_exposure(exposure_curves(load_canary_sweep(0)))
+
+    def lm_exposure():
+        from trustlab.lm.memorization import DEFENSES
+        from trustlab.lm.memorization_sweep import memorization_sweep
+
+        return lp.plot_exposure(memorization_sweep(), DEFENSES)
+
+    def lm_tradeoff():
+        from trustlab.lm.bias_sweep import bias_sweep
+
+        return lp.plot_bias_tradeoff(bias_sweep())
 
     def label_distribution():
         rng = np.random.default_rng(0)
@@ -252,9 +264,12 @@ def _static_figures():
             explorer_result("intrinsic_extrinsic"), intrinsic="direct_bias", extrinsic="aps"),
         "plot_intrinsic_extrinsic(counterfactual gap)": lambda: ft.plot_intrinsic_extrinsic(
             explorer_result("intrinsic_extrinsic"), extrinsic="ctf"),
-        "plot_kg_bias": lambda: fk.plot_kg_bias(explorer_result("kg_bias", neutrality=3.0)),
+        "plot_kg_bias": lambda: fk.plot_kg_bias(explorer_result("kg_bias", kl_weight=3.0)),
         "plot_risk": lambda: risk_plot(risk(1.0, 0.01, 10)),
         "plot_risk(group of 2)": lambda: risk_plot(risk(8.0, 1.0, steps=5, group_size=2)),
+        "plot_exposure(lm)": lm_exposure,
+        "plot_shares": lambda: lp.plot_shares(explorer_result("lm_bias")),
+        "plot_bias_tradeoff": lm_tradeoff,
     }
 
 

@@ -95,10 +95,15 @@ def quiet_flower(level=logging.ERROR):
 def ray_backend_config(num_cpus=1, object_store_bytes=OBJECT_STORE_BYTES) -> dict:
     """Flower simulation ``backend_config`` for a 2-core, 2 GB machine: quiet, no dashboard.
 
-    One CPU for Ray means one worker process running ClientApps one after another: each
-    worker imports torch and trustlab (about 550 MB here), and Ray's own services add about
-    500 MB, so a second worker would push a 2 GB machine over the edge for little speed-up
-    (start-up dominates these small runs).
+    One CPU for Ray means one worker process, reused for every ClientApp one after another.
+    Measured on notebook 21's run (5 clients, 3 rounds; the process and its children, RSS
+    summed at one instant every 0.2 s): 1,750 MB in all, of which the calling process ~580 MB,
+    the worker ~555 MB (torch, flwr, trustlab and the data) and Ray's seven own processes
+    ~620 MB whatever the settings (``benchmarks/run.py`` on the whole notebook: 1,788 MB). ``num_cpus=2`` (Ray's default on 2 cores) adds a second
+    worker: 2,305 MB, and no faster. The 80 MB object store (Ray's default is 30 % of RAM),
+    ``include_dashboard=False``, ``RAY_USAGE_STATS_ENABLED=0`` and ``MALLOC_ARENA_MAX=2`` each
+    changed the total by under 5 MB: the store's pages are touched only when used, and the
+    ``ray`` that flwr installs has no dashboard to drop (its usage-stats process stays).
 
     >>> cfg = ray_backend_config()
     >>> cfg["init_args"]["include_dashboard"], cfg["client_resources"]["num_cpus"]
@@ -143,15 +148,20 @@ def _validate_training(proximal_mu, dataset, partitioning, lr, batch_size, dp, n
 def _simulate(server_app, client_app, num_clients):
     from flwr.simulation import run_simulation
 
-    saved = os.environ.get("PYTHONPATH")  # Flower's Ray backend rewrites it; give it back
+    # Flower's Ray backend rewrites PYTHONPATH: give it back. Ray reports usage statistics to
+    # usage-stats.ray.io a minute after start unless RAY_USAGE_STATS_ENABLED=0 (read by the
+    # processes ray.init starts); set it for this run unless the caller chose otherwise.
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "RAY_USAGE_STATS_ENABLED")}
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     try:
         run_simulation(server_app=server_app, client_app=client_app, num_supernodes=num_clients,
                        backend_config=ray_backend_config())
     finally:
-        if saved is None:
-            os.environ.pop("PYTHONPATH", None)
-        else:
-            os.environ["PYTHONPATH"] = saved
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def run_federated(num_clients=10, num_rounds=5, local_epochs=1, alpha=0.5, fraction_fit=1.0,

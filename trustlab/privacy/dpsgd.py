@@ -13,6 +13,7 @@ use it). The same step written from scratch to teach is
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import time
 import warnings
@@ -75,7 +76,10 @@ def fit_private(model: nn.Module, X, y, *, noise_multiplier, max_grad_norm, batc
     model : torch.nn.Module
         Trained in place; ``loss_fn(model(x), y)`` must be the mean loss over the batch.
     X, y : array-like
-        Inputs (float features, or integer ids if ``X`` is an integer array) and int labels.
+        Inputs (float features, or integer ids if ``X`` is an integer array) and int labels:
+        one per row, or one per position for sequence models (``y`` of shape ``(n, T)``, one
+        sequence is one example; with "ghost", positions labelled -100 are ignored and each
+        sequence's loss is the mean over its other positions).
     noise_multiplier : float >= 0
         σ; 0 adds no noise (ε is then infinite).
     optimizer : {"sgd", "adam"}
@@ -110,9 +114,9 @@ def fit_private(model: nn.Module, X, y, *, noise_multiplier, max_grad_norm, batc
     X = torch.as_tensor(np.asarray(X) if not torch.is_tensor(X) else X)
     X = X.long() if not X.is_floating_point() else X.float()
     y = torch.as_tensor(np.asarray(y) if not torch.is_tensor(y) else y, dtype=torch.int64)
-    if y.ndim != 1 or len(X) != len(y) or len(y) == 0:
+    if y.ndim not in (1, 2) or len(X) != len(y) or len(y) == 0:
         raise ValueError(f"X and y must be non-empty with one label per row, got X{tuple(X.shape)} "
-                         f"and y{tuple(y.shape)}")
+                         f"and y{tuple(y.shape)} (a sequence model's y has shape (n, T))")
     n = len(y)
     check_int("batch_size", batch_size, 1, n)
     loader_seed, noise_seed = (int(s) for s in numpy_rng(seed).integers(2**31 - 1, size=2))
@@ -133,6 +137,8 @@ def fit_private(model: nn.Module, X, y, *, noise_multiplier, max_grad_norm, batc
                                     noise_generator=torch_generator(noise_seed), poisson_sampling=True)
         if grad_sample_mode == "ghost":
             dp_model, dp_opt, criterion, dp_loader = parts
+            if y.ndim == 2:  # sequences: Opacus needs flat logits and the (batch, T, vocab) shape
+                criterion = functools.partial(_sequence_criterion, criterion)
         else:
             dp_model, dp_opt, dp_loader = parts
         try:
@@ -149,6 +155,10 @@ def fit_private(model: nn.Module, X, y, *, noise_multiplier, max_grad_norm, batc
     eps = math.inf if noise_multiplier == 0 else \
         privacy_epsilon(noise_multiplier, sample_rate, steps, delta=delta)
     return PrivateFit(steps, sample_rate, float(noise_multiplier), eps, float(delta), seconds)
+
+
+def _sequence_criterion(criterion, logits, target):
+    return criterion(logits.reshape(-1, logits.shape[-1]), target.reshape(-1), shape=logits.shape)
 
 
 def train_dp(data=None, *, noise_multiplier=None, target_epsilon=None, delta=1e-5,

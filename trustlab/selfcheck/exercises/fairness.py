@@ -133,39 +133,41 @@ def _gaps_by_share():
     return [compute_occupation_bias(stereotype_share=s, seed=SEED).rms_gap for s in SHARES]
 
 
-@register("33.1", Choice(("transe", "popularity")), question="'transe' or 'popularity': which has the higher MRR",
-          hint="Train TransE with the hidden occupations removed, rank the 13 occupations with `rank_tails`, and "
-               "compare `link_prediction(ranks)['mrr']` with the MRR of one popularity order for everyone.",
-          insight="A person's other facts carry some information about their occupation, and so can its biases.")
-def _transe_vs_popularity():
-    from trustlab.fairness.kg.transe import adult_graph, link_prediction, rank_tails, train_transe
+@register("33.1", Choice(("women", "men")), question="'women' or 'men': which average of b_p has the larger shift",
+          hint="Train the five models as `compute_kg_bias` does (`SETTINGS`), then `profession_bias(model, kg, persons)` "
+               "with the women's and the men's person ids; the shift is the mean over professions.",
+          insight="Averaging over one group changes the uniform shift a lot and the ranking little: Fisher et al. "
+                  "average over all people.")
+def _shift_by_group():
+    from trustlab.fairness.kg.bias import SETTINGS
+    from trustlab.fairness.kg.graph import adult_graph, hold_out_occupations
+    from trustlab.fairness.kg.measure import profession_bias
+    from trustlab.fairness.kg.transe import train_transe
 
-    kg = adult_graph(1500, seed=SEED)
-    occ = kg.rel("has_occupation")
-    hidden = np.random.default_rng(1).choice(1500, 300, replace=False)
-    t = kg.triples
-    test_mask = (t[:, 1] == occ) & np.isin(t[:, 0], hidden)
-    model = train_transe(kg, t[~test_mask], epochs=30, batch_size=1024, seed=SEED)
-    test = t[test_mask]
-    ranks = rank_tails(model, test[:, 0], occ, test[:, 2], candidates=kg.values["has_occupation"])
-    counts = np.bincount(t[~test_mask & (t[:, 1] == occ), 2], minlength=kg.n_entities)
-    order = sorted(kg.values["has_occupation"], key=lambda e: -counts[e])
-    popularity = link_prediction([order.index(e) + 1 for e in test[:, 2]])
-    return "transe" if link_prediction(ranks)["mrr"] > popularity["mrr"] else "popularity"
-
-
-def _neutralities():
-    from trustlab.fairness.kg.bias import NEUTRALITIES
-
-    return NEUTRALITIES
+    kg = adult_graph(SETTINGS["n_persons"], seed=SEED)
+    train, _ = hold_out_occupations(kg, SETTINGS["test_share"], seed=SEED + 1)
+    model = train_transe(kg, train, seeds=range(5), epochs=SETTINGS["epochs"], lr=SETTINGS["lr"],
+                         batch_size=-(-len(kg.persons) // SETTINGS["steps_per_epoch"]))
+    sex = kg.triples[kg.triples[:, 1] == kg.rel("has_sex")]
+    shift = {g: profession_bias(model, kg, sex[sex[:, 2] == kg.ent(f"sex={v}"), 0]).mean()
+             for g, v in (("women", "Female"), ("men", "Male"))}
+    return max(shift, key=shift.get)
 
 
-@register("33.2", Choice(_neutralities), question="the smallest lambda whose gender probe is below 0.6",
-          hint="`kg_bias_sweep(seed=0)[(λ, 0.0)].gender_probe` for each λ in `NEUTRALITIES`; 0.5 is chance.",
-          insight="The adversary hides gender from this probe at a small cost in Hits@10; one probe is evidence, "
-                  "not a guarantee.")
-def _smallest_neutrality():
-    from trustlab.fairness.kg.bias import kg_bias_sweep
+def _kl_weights():
+    from trustlab.fairness.kg.sweep import KL_WEIGHTS
+
+    return KL_WEIGHTS
+
+
+@register("33.2", Choice(_kl_weights), question="the smallest w_KL whose probe is within 0.03 of the majority baseline",
+          hint="`kg_bias_sweep(seed=0)[(w, 0.0)]` has `probe` (one value per seed) and `majority`, for each w in "
+               "`KL_WEIGHTS`.",
+          insight="The KL term hides gender from the probe only at the largest weight, and MRR pays for it; b_p's "
+                  "spread stops falling much earlier.")
+def _smallest_kl_weight():
+    from trustlab.fairness.kg.sweep import kg_bias_sweep
 
     sweep = kg_bias_sweep(seed=SEED)
-    return min(lam for lam in _neutralities() if sweep[(lam, 0.0)].gender_probe < 0.6)
+    return min(w for w in _kl_weights()
+               if abs(sweep[(w, 0.0)].probe.mean() - sweep[(w, 0.0)].majority) <= 0.03)
