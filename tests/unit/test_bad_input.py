@@ -39,6 +39,11 @@ COVERED = {
     "trustlab.federated.partition": set(),
     "trustlab.federated.dp": {"DPFederatedResult"},
     "trustlab.federated.api": {"FederatedResult", "quiet_flower", "ray_backend_config", "result_from_history"},
+    # Result classes, the history parser (fed by server_main) and a config's one-line text.
+    "trustlab.federated.results": {"CentralResult", "FederatedResult", "FederatedSeeds", "result_from_history",
+                                   "setting_text"},
+    "trustlab.federated.local": {"ShuffledBatches"},
+    "trustlab.federated.task": set(),
     "trustlab.cache": {"cache_dir"},
     "trustlab.data": {"damaged_data_file", "data_dir"},
     "trustlab.app": {"Gallery", "make_gallery_from_query"},

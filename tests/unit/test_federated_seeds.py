@@ -13,7 +13,7 @@ from trustlab.federated import task
 from trustlab.federated.api import run_federated
 from trustlab.federated.dp import client_level_epsilon, compute_dp_federated, row_level_epsilon
 from trustlab.federated.local import evaluate, local_train
-from trustlab.federated.seeds import run_federated_seeds, seed_list, train_central
+from trustlab.federated.results import run_federated_seeds, seed_list, train_central
 
 
 def _same(a, b):

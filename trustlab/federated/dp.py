@@ -68,7 +68,7 @@ def row_level_epsilon(noise_multiplier, num_rounds, delta=1e-5) -> float:
 
 @dataclass(frozen=True, eq=False)
 class DPFederatedResult:
-    """DP-FedAvg runs, one per seed (:class:`~trustlab.federated.seeds.FederatedSeeds`), and the ε spent.
+    """DP-FedAvg runs, one per seed (:class:`~trustlab.federated.results.FederatedSeeds`), and the ε spent.
 
     ε does not depend on the seed: it comes from σ, the rounds and the sampling rate only.
     """
@@ -120,7 +120,7 @@ def compute_dp_federated(noise_multiplier=1.0, clipping_norm=1.0, *, num_clients
     (7.08, True)
     """
     from trustlab.federated.api import run_federated
-    from trustlab.federated.seeds import FederatedSeeds, seed_list
+    from trustlab.federated.results import FederatedSeeds, seed_list
 
     sigma = check_number("noise_multiplier", noise_multiplier, 0, 100, low_open=True)
     c = check_number("clipping_norm", clipping_norm, 0, None, low_open=True)

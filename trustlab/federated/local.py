@@ -42,6 +42,9 @@ def as_compute_tensors(X, y):
     >>> X.dtype, y.dtype
     (torch.float64, torch.int64)
     """
+    for name, a in (("X", X), ("y", y)):
+        if isinstance(a, (str, bytes)) or not hasattr(a, "__len__"):
+            raise TypeError(f"{name} must be an array or tensor, got {type(a).__name__}")
     if not (torch.is_tensor(X) and X.dtype == COMPUTE_DTYPE):
         X = torch.tensor(np.asarray(X.numpy() if torch.is_tensor(X) else X), dtype=COMPUTE_DTYPE)
     if not (torch.is_tensor(y) and y.dtype == torch.int64):
@@ -59,6 +62,8 @@ def computing_in(model, dtype=COMPUTE_DTYPE):
     float32 → float64 → float32 is exact, so only what the block changed is rounded (once, at
     the end). A model already in ``dtype`` is left alone.
     """
+    if not isinstance(model, torch.nn.Module) or next(model.parameters(), None) is None:
+        raise TypeError(f"model must be a torch.nn.Module with parameters, got {type(model).__name__}")
     stored = next(model.parameters()).dtype
     if stored != dtype:
         model.to(dtype)
@@ -71,6 +76,8 @@ def computing_in(model, dtype=COMPUTE_DTYPE):
 
 def wire_state_dict(model) -> dict:
     """``model``'s weights as the client sends them: a state dict in :data:`WIRE_DTYPE`."""
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
     return {k: v.detach().to(WIRE_DTYPE) for k, v in model.state_dict().items()}
 
 
@@ -80,7 +87,9 @@ def local_seed(seed, server_round, partition_id) -> int:
     >>> local_seed(0, 1, 2) == local_seed(0, 1, 2) != local_seed(0, 2, 2)
     True
     """
-    return int(np.random.SeedSequence([seed, server_round, partition_id]).generate_state(1)[0])
+    parts = [check_int(name, v, 0) for name, v in
+             (("seed", seed), ("server_round", server_round), ("partition_id", partition_id))]
+    return int(np.random.SeedSequence(parts).generate_state(1)[0])
 
 
 class ShuffledBatches:

@@ -55,7 +55,7 @@ def _seed_band(values):
 def plot_global_accuracy(result, ax=None, *, label=None):
     """The global model's test accuracy after each round (round 0: the initial model).
 
-    A multi-seed result (:class:`~trustlab.federated.seeds.FederatedSeeds`) draws the mean over
+    A multi-seed result (:class:`~trustlab.federated.results.FederatedSeeds`) draws the mean over
     seeds and its 95 % interval as a band.
     """
     fig, ax = figure_axes(ax)

@@ -90,6 +90,7 @@ def adult_sex(split="train") -> np.ndarray:
 def client_partitions(dataset, partitioning, num_partitions, alpha, seed) -> tuple:
     """Training-set indices of every client, cached (clients of one run share it)."""
     check_choice("partitioning", partitioning, PARTITIONINGS)
+    check_int("num_partitions", num_partitions, 1)
     _, y, _, _, groups = federated_data(dataset, seed)
     if partitioning == "iid":
         return tuple(iid_partition(y, num_partitions, seed=seed))

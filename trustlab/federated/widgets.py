@@ -27,7 +27,7 @@ def _seeds_control():
 
 
 def _run(num_clients, alpha, local_epochs, num_rounds, fraction_fit, strategy, n_seeds, seed):
-    from trustlab.federated.seeds import run_federated_seeds
+    from trustlab.federated.results import run_federated_seeds
 
     name, mu = strategy.split(":") if ":" in strategy else (strategy, "0.1")
     return run_federated_seeds(num_clients=num_clients, num_rounds=num_rounds, local_epochs=local_epochs,

@@ -1,4 +1,6 @@
-"""Federated results over several seeds, and the centralized baseline they are compared with.
+"""What federated runs produce: one run, one setting over several seeds, the centralized baseline.
+
+:class:`FederatedResult` is one Flower run (read from the history ``server_main`` records).
 
 A seed fixes a whole federation: the digits train/test split, the partition into clients, the
 initial weights, the clients sampled each round, every client's batch order and any DP noise.
@@ -12,14 +14,15 @@ from __future__ import annotations
 
 import inspect
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from trustlab._validate import check_int
 from trustlab.stats import Interval, format_ci, mean_ci
 
-__all__ = ["CentralResult", "FederatedSeeds", "run_federated_seeds", "seed_list", "train_central"]
+__all__ = ["CentralResult", "FederatedResult", "FederatedSeeds", "result_from_history", "run_federated_seeds",
+           "seed_list", "setting_text", "train_central"]
 
 
 def seed_list(seed=0, n_seeds=5, seeds=None) -> tuple:
@@ -37,6 +40,89 @@ def seed_list(seed=0, n_seeds=5, seeds=None) -> tuple:
     if not 1 <= len(out) <= 100 or len(set(out)) != len(out):
         raise ValueError(f"seeds must hold 1 to 100 distinct seeds, got {list(out)!r:.60}")
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class FederatedResult:
+    """What one federated run produced, round by round.
+
+    ``global_accuracy[r]`` is the global model's test accuracy after round r (r = 0: the
+    initial model). ``client_accuracy[r - 1]`` holds, for round r, the global model's accuracy
+    on each client's own data (partition order). ``bytes_uploaded[r - 1]`` is what the
+    round's trained clients sent (Flower's ``count_bytes`` of the reply records);
+    ``raw_bytes[r - 1]`` is the size of those clients' training arrays, which never left them.
+    ``update_norms[r - 1]`` holds ‖w_k − w_global‖ of each trained client's update in round r
+    (in ``participants`` order, before any DP clipping): how far local training drifted.
+    """
+
+    config: dict
+    num_clients: int
+    engine: str
+    global_accuracy: tuple
+    client_accuracy: tuple
+    participants: tuple
+    bytes_uploaded: tuple
+    bytes_downloaded: tuple
+    raw_bytes: tuple
+    final_weights: dict = field(repr=False)
+    seconds: float = float("nan")
+    update_norms: tuple = ()
+
+    @property
+    def final_accuracy(self) -> float:
+        """Test accuracy of the final global model."""
+        return self.global_accuracy[-1]
+
+    @property
+    def worst_client_accuracy(self) -> float:
+        """Lowest per-client accuracy of the final global model (who is left behind)."""
+        return float(min(self.client_accuracy[-1]))
+
+    def summary(self) -> str:
+        """One rounded line (one seed: compare settings with :func:`run_federated_seeds`)."""
+        up, raw = np.mean(self.bytes_uploaded), np.mean(self.raw_bytes)
+        return (f"{setting_text(self.config, self.num_clients)}: global acc={self.final_accuracy:.2f} "
+                f"worst client={self.worst_client_accuracy:.2f} (1 seed) "
+                f"upload/round={up / 1e3:.1f} kB vs raw data {raw / 1e3:.1f} kB")
+
+
+def setting_text(config, num_clients) -> str:
+    """``fedprox mu=0.1 clients=10 alpha=0.5 rounds=5 epochs=1``: a run config in one line."""
+    c = config
+    extra = f" mu={c['proximal-mu']:g}" if c["strategy"] == "fedprox" else ""
+    split = f"alpha={c['alpha']:g}" if c["partitioning"] == "dirichlet" else f"{c['partitioning']} split"
+    return (f"{c['strategy']}{extra} clients={num_clients} {split} rounds={c['num-server-rounds']} "
+            f"epochs={c['local-epochs']}")
+
+
+def result_from_history(history, engine, seconds=float("nan")) -> FederatedResult:
+    """A :class:`FederatedResult` from the JSON-able history ``server_main`` returns or writes."""
+    trains = [r for r in history["rounds"] if r["type"] == "train"]
+    evals = [r for r in history["rounds"] if r["type"] == "evaluate"]
+    errors = [e for r in history["rounds"] for e in r["errors"]]
+    if errors:
+        raise RuntimeError(f"{len(errors)} client(s) failed, first: {errors[0]}")
+    n = history["num_clients"]
+
+    def by_partition(entry):
+        acc = np.full(n, np.nan)
+        if entry is not None:
+            acc[entry["partitions"]] = [m["accuracy"] for m in entry["metrics"]]
+        return tuple(float(a) for a in acc)
+
+    # A round whose clients did not evaluate (evaluate_clients="last_round") is all NaN.
+    evals_by_round = {e.get("round", r): e for r, e in enumerate(evals, start=1)}
+    return FederatedResult(
+        config=dict(history["config"]), num_clients=n, engine=engine,
+        global_accuracy=tuple(history["global_accuracy"]),
+        client_accuracy=tuple(by_partition(evals_by_round.get(r)) for r in range(1, len(trains) + 1)),
+        participants=tuple(tuple(t["partitions"]) for t in trains),
+        bytes_uploaded=tuple(int(t["bytes_up"]) for t in trains),
+        bytes_downloaded=tuple(int(t["bytes_down"]) for t in trains),
+        raw_bytes=tuple(int(sum(m["raw-bytes"] for m in t["metrics"])) for t in trains),
+        final_weights={k: np.asarray(v, dtype=np.float32) for k, v in history["final_weights"].items()},
+        seconds=seconds,
+        update_norms=tuple(tuple(float(m.get("update-norm", np.nan)) for m in t["metrics"]) for t in trains))
 
 
 def _ci(values, digits=2) -> str:
@@ -116,15 +202,11 @@ class FederatedSeeds:
 
     def summary(self) -> str:
         """One rounded line: the setting, accuracy and the worst client (mean±95 % interval), bytes."""
-        c = self.config
-        extra = f" mu={c['proximal-mu']:g}" if c["strategy"] == "fedprox" else ""
-        split = f"alpha={c['alpha']:g}" if c["partitioning"] == "dirichlet" else f"{c['partitioning']} split"
         up, raw = np.mean(self.bytes_uploaded), np.mean(self.raw_bytes)
-        worst = self.worst_client_accuracy
-        worst_text = _ci(worst) if np.all(np.isfinite(worst)) else "undefined (clients did not evaluate)"
-        return (f"{c['strategy']}{extra} clients={self.num_clients} {split} rounds={c['num-server-rounds']} "
-                f"epochs={c['local-epochs']}: global acc={_ci(self.final_accuracy)} worst client={worst_text} "
-                f"({len(self.seeds)} seeds) upload/round={up / 1e3:.1f} kB vs raw data {raw / 1e3:.1f} kB")
+        n = len(self.seeds)
+        return (f"{setting_text(self.config, self.num_clients)}: global acc={_ci(self.final_accuracy)} "
+                f"worst client={_ci(self.worst_client_accuracy)} ({n} seed{'s' if n > 1 else ''}) "
+                f"upload/round={up / 1e3:.1f} kB vs raw data {raw / 1e3:.1f} kB")
 
 
 def _run_federated_kwargs() -> set:
@@ -196,7 +278,13 @@ def train_central(dataset="digits", *, epochs=5, lr=0.5, batch_size=16, seed=0, 
     from trustlab.federated.local import evaluate, local_train
     from trustlab.federated.task import build_model, federated_data
 
+    from trustlab._validate import check_choice, check_number
+    from trustlab.federated.task import DATASETS
+
+    check_choice("dataset", dataset, DATASETS)
     check_int("epochs", epochs, 1, 1000)
+    check_number("lr", lr, 0, None, low_open=True)
+    check_int("batch_size", batch_size, 1)
     chosen = seed_list(seed, n_seeds, seeds)
     acc = []
     for s in chosen:
