@@ -121,13 +121,15 @@ TRY_THIS: tuple = (
             "(d < 1.2) and how much far away (d ≥ 1.5)?"),
     TryThis("20_federated_fedavg.ipynb", "federated",
             {"num_clients": 10, "alpha": 0.1, "local_epochs": 1, "num_rounds": 10,
-             "fraction_fit": 0.5, "strategy": "fedavg"},
-            "Strong label skew, half the clients per round: read the worst client, not only the "
-            "global accuracy, and the bytes sent per round."),
+             "fraction_fit": 0.5, "strategy": "fedavg", "n_seeds": 5},
+            "Strong label skew, half the clients per round, 5 seeds: read the worst client, not "
+            "only the global accuracy, and the bytes sent per round. Then set the client fraction "
+            "to 1.0: the bands separate (the notebook's question)."),
     TryThis("21_federated_flower.ipynb", "dp_federated",
-            {"noise_multiplier": 1.0, "clipping_norm": 0.3, "clipping": "client"},
-            "A small clipping norm at the same σ: accuracy drops, the client-level ε does not "
-            "move (it depends on σ and the rounds, not on C)."),
+            {"noise_multiplier": 1.0, "clipping_norm": 3.0, "clipping": "client", "n_seeds": 5},
+            "A large clipping norm at the same σ: the noise σ·C/m grows with C and accuracy "
+            "drops (compare the default C = 1 with 5 seeds); ε does not move (it depends on σ and "
+            "the rounds, not on C)."),
     TryThis("30_fairness_biased_data.ipynb", "sampling_bias",
             {"skew": 30.0, "n_sample": 200, "oversampled": "Male"},
             "A tiny, very skewed sample: only a handful of women are left, and reweighting has "

@@ -675,6 +675,7 @@ from trustlab.federated import dp as fdp  # noqa: E402
 from trustlab.federated import partition as fp  # noqa: E402
 
 _y = np.repeat(np.arange(3), 4)
+_X8, _y8 = np.zeros((8, 64), np.float32), np.arange(8) % 10
 row("federated", "dirichlet_partition(alpha=inf)", "alpha", lambda: fp.dirichlet_partition(_y, 3, INF))
 row("federated", "dirichlet_partition(alpha=nan)", "alpha", lambda: fp.dirichlet_partition(_y, 3, NAN))
 row("federated", "dirichlet_partition(alpha=0)", "alpha", lambda: fp.dirichlet_partition(_y, 3, 0))
@@ -784,6 +785,62 @@ row("capstone", "TradeoffPoint.matches(other='x')", "other",
 row("capstone", "make_capstone_explorer(seed=0.5)", "seed", lambda: cwi.make_capstone_explorer(seed=0.5), timeout=15)
 row("capstone", "make_capstone_explorer(preset bad value)", "noise_multiplier",
     lambda: cwi.make_capstone_explorer(preset={"noise_multiplier": 5.0}), timeout=15)
+row("federated", "run_federated(evaluate_clients='sometimes')", "evaluate_clients",
+    lambda: fa.run_federated(num_clients=4, num_rounds=1, evaluate_clients="sometimes"))
+row("federated", "live_child_processes(timeout=-1)", "timeout", lambda: fa.live_child_processes(timeout=-1))
+row("federated", "live_child_processes(timeout=nan)", "timeout", lambda: fa.live_child_processes(timeout=NAN))
+row("federated", "row_level_epsilon(noise_multiplier=0)", "noise_multiplier", lambda: fdp.row_level_epsilon(0.0, 5))
+row("federated", "row_level_epsilon(num_rounds=2.5)", "num_rounds", lambda: fdp.row_level_epsilon(1.0, 2.5))
+row("federated", "compute_dp_federated(n_seeds=0)", "n_seeds", lambda: fdp.compute_dp_federated(n_seeds=0))
+row("federated", "client_level_epsilon(sample_rate=1.5)", "sample_rate", lambda: fdp.client_level_epsilon(1.0, 5, 1.5))
+row("federated", "row_level_epsilon(delta=2)", "delta", lambda: fdp.row_level_epsilon(1.0, 5, delta=2))
+row("federated", "compute_dp_federated(num_clients=1)", "num_clients", lambda: fdp.compute_dp_federated(num_clients=1))
+
+from trustlab.federated import local as fl  # noqa: E402
+from trustlab.federated import results as fr  # noqa: E402
+from trustlab.federated import task as ft  # noqa: E402
+
+row("federated", "run_federated_seeds(n_seeds=0)", "n_seeds", lambda: fr.run_federated_seeds(n_seeds=0))
+row("federated", "run_federated_seeds(n_seeds=1000)", "n_seeds", lambda: fr.run_federated_seeds(n_seeds=1000))
+row("federated", "run_federated_seeds(seeds=[1, 1])", "seeds", lambda: fr.run_federated_seeds(seeds=[1, 1]))
+row("federated", "run_federated_seeds(seed=1.5)", "seed", lambda: fr.run_federated_seeds(seed=1.5))
+row("federated", "run_federated_seeds(num_client=4) (typo)", "num_client", lambda: fr.run_federated_seeds(num_client=4))
+row("federated", "run_federated_seeds(engine='simulation')", "engine", lambda: fr.run_federated_seeds(engine="simulation"))
+row("federated", "run_federated_seeds(lr=nan)", "lr", lambda: fr.run_federated_seeds(lr=NAN, num_clients=4, num_rounds=1))
+row("federated", "seed_list(seeds='01')", "seeds", lambda: fr.seed_list(seeds="01"))
+row("federated", "seed_list(seeds=[0, -1])", "seeds[1]", lambda: fr.seed_list(seeds=[0, -1]))
+row("federated", "train_central(epochs=0)", "epochs", lambda: fr.train_central(epochs=0))
+row("federated", "train_central(dataset='mnist')", "dataset", lambda: fr.train_central(dataset="mnist"))
+row("federated", "train_central(lr=inf)", "lr", lambda: fr.train_central(lr=INF))
+row("federated", "train_central(batch_size=2.9)", "batch_size", lambda: fr.train_central(batch_size=2.9))
+row("federated", "train_central(n_seeds=True)", "n_seeds", lambda: fr.train_central(n_seeds=True))
+row("federated", "local_train(lr=0)", "lr", lambda: fl.local_train(ft.build_model(), _X8, _y8, lr=0))
+row("federated", "local_train(proximal_mu=-1)", "proximal_mu", lambda: fl.local_train(ft.build_model(), _X8, _y8, proximal_mu=-1))
+row("federated", "local_train(epochs=1.5)", "epochs", lambda: fl.local_train(ft.build_model(), _X8, _y8, epochs=1.5))
+row("federated", "local_train(batch_size=0)", "batch_size", lambda: fl.local_train(ft.build_model(), _X8, _y8, batch_size=0))
+row("federated", "local_train(model='mlp')", "model", lambda: fl.local_train("mlp", _X8, _y8))
+row("federated", "evaluate(X 1-d)", "X", lambda: fl.evaluate(ft.build_model(), np.zeros(64), [0]))
+row("federated", "evaluate(X and y of different lengths)", "X", lambda: fl.evaluate(ft.build_model(), _X8, _y8[:3]))
+row("federated", "as_compute_tensors(X='abc')", "X", lambda: fl.as_compute_tensors("abc", [0]))
+row("federated", "computing_in(model=None)", "model", lambda: fl.computing_in(None).__enter__())
+row("federated", "local_seed(server_round=-1)", "server_round", lambda: fl.local_seed(0, -1, 0))
+row("federated", "local_seed(partition_id=1.5)", "partition_id", lambda: fl.local_seed(0, 1, 1.5))
+row("federated", "wire_state_dict(model=None)", "model", lambda: fl.wire_state_dict(None))
+row("federated", "federated_data(dataset='mnist')", "dataset", lambda: ft.federated_data("mnist"))
+row("federated", "federated_data(seed=-1)", "seed", lambda: ft.federated_data("digits", -1))
+row("federated", "adult_sex(split='dev')", "split", lambda: ft.adult_sex("dev"))
+row("federated", "build_model(dataset='mnist')", "dataset", lambda: ft.build_model("mnist"))
+row("federated", "check_group_resample(digits, 0.5)", "group_resample", lambda: ft.check_group_resample("digits", 0.5))
+row("federated", "client_partitions(partitioning='iid ')", "partitioning",
+    lambda: ft.client_partitions("digits", "iid ", 4, 1.0, 0))
+row("federated", "client_partitions(num_partitions=0)", "num_partitions",
+    lambda: ft.client_partitions("digits", "iid", 0, 1.0, 0))
+row("federated", "client_data(partition_id=10 of 10)", "partition_id", lambda: ft.client_data(10, 10))
+row("federated", "client_data(alpha=nan)", "alpha", lambda: ft.client_data(0, 10, alpha=NAN))
+row("federated", "client_data(seed=1.5)", "seed", lambda: ft.client_data(0, 10, seed=1.5))
+row("federated", "client_tensors(dataset='mnist')", "dataset", lambda: ft.client_tensors(0, 10, dataset="mnist"))
+row("federated", "client_tensors(group_resample=0.5 on digits)", "group_resample",
+    lambda: ft.client_tensors(0, 10, group_resample=0.5))
 
 # --- cache --------------------------------------------------------------------------------------
 from trustlab import cache as tc  # noqa: E402

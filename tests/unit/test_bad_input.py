@@ -52,6 +52,11 @@ COVERED = {
     "trustlab.capstone.sweep": {"grid_settings"},
     "trustlab.capstone.tradeoffs": {"majority_accuracy"},
     "trustlab.capstone.widgets": set(),
+    # Result classes, the history parser (fed by server_main) and a config's one-line text.
+    "trustlab.federated.results": {"CentralResult", "FederatedResult", "FederatedSeeds", "result_from_history",
+                                   "setting_text"},
+    "trustlab.federated.local": {"ShuffledBatches"},
+    "trustlab.federated.task": set(),
     "trustlab.cache": {"cache_dir"},
     "trustlab.data": {"damaged_data_file", "data_dir"},
     "trustlab.app": {"Gallery", "make_gallery_from_query"},

@@ -79,17 +79,18 @@ def test_capstone_run_options_change_speed_not_the_training():
     kw = dict(num_clients=4, num_rounds=2, alpha=100.0, seed=1, dataset="adult", lr=0.1, batch_size=32,
               dp="server", noise_multiplier=2.0, group_resample=0.5)
     base = run_federated(**kw)
-    no_eval = run_federated(**kw, fraction_evaluate=0.0)
+    no_eval = run_federated(**kw, evaluate_clients="never")
     # Clients that do not evaluate change nothing else: same participants, same model.
-    assert no_eval.client_accuracy == () and np.isnan(no_eval.worst_client_accuracy)
+    assert np.isnan(no_eval.client_accuracy).all() and np.isnan(no_eval.worst_client_accuracy)
     assert no_eval.global_accuracy == base.global_accuracy and no_eval.bytes_uploaded == base.bytes_uploaded
     for k, w in base.final_weights.items():
         np.testing.assert_array_equal(no_eval.final_weights[k], w)
-    fast = run_federated(**kw, local_trainer="numpy", fraction_evaluate=0.0)
+    fast = run_federated(**kw, local_trainer="numpy", evaluate_clients="never")
     assert fast.bytes_uploaded == base.bytes_uploaded  # float32 arrays of the same shapes
-    for k, w in base.final_weights.items():
-        np.testing.assert_allclose(fast.final_weights[k], w, rtol=0, atol=1e-4)
+    assert fast.global_accuracy == base.global_accuracy
+    for k, w in base.final_weights.items():  # both float64 arithmetic, rounded to float32 once a round
+        np.testing.assert_allclose(fast.final_weights[k], w, rtol=1e-6, atol=1e-7)
     with pytest.raises(ValueError, match="local_trainer"):
         run_federated(**kw, local_trainer="jax")
-    with pytest.raises(ValueError, match="fraction_evaluate"):
-        run_federated(**kw, fraction_evaluate=0.5)
+    with pytest.raises(ValueError, match="evaluate_clients"):
+        run_federated(**kw, evaluate_clients=0.5)

@@ -48,7 +48,8 @@ def measure_run(setting, seed) -> dict:
                         dataset="adult", lr=f["lr"], batch_size=f["batch_size"],
                         dp="server" if sigma > 0 else "none", noise_multiplier=sigma or 1.0,
                         clipping_norm=f["clipping_norm"], group_resample=strength,
-                        local_trainer=f["local_trainer"], fraction_evaluate=float(f["client_evaluation"]))
+                        local_trainer=f["local_trainer"],
+                        evaluate_clients="every_round" if f["client_evaluation"] else "never")
     seconds = time.perf_counter() - start
     X, y, X_test, y_test, _ = task.federated_data("adult", seed)
     weights = list(run.final_weights.values())  # state-dict order: Linear, Linear

@@ -14,66 +14,21 @@ import contextlib
 import logging
 import os
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from trustlab._random import check_seed
 from trustlab._validate import check_choice, check_int, check_number
+from trustlab.federated.results import FederatedResult, result_from_history, setting_text  # noqa: F401
 
-__all__ = ["ENGINES", "STRATEGIES", "FederatedResult", "quiet_flower", "ray_backend_config", "run_federated"]
+__all__ = ["ENGINES", "STRATEGIES", "FederatedResult", "live_child_processes", "quiet_flower", "ray_backend_config",
+           "run_federated"]
 
 ENGINES = ("inprocess", "simulation")
 STRATEGIES = ("fedavg", "fedprox")
 #: Ray's object store for simulations: small, so Ray fits Binder's 64 MB-ish /dev/shm budget
 #: and a 2 GB machine (Ray's default is 30 % of RAM).
 OBJECT_STORE_BYTES = 80 * 1024**2
-
-
-@dataclass(frozen=True, eq=False)
-class FederatedResult:
-    """What one federated run produced, round by round.
-
-    ``global_accuracy[r]`` is the global model's test accuracy after round r (r = 0: the
-    initial model). ``client_accuracy[r - 1]`` holds, for round r, the global model's accuracy
-    on each client's own data (partition order). ``bytes_uploaded[r - 1]`` is what the
-    round's trained clients sent (Flower's ``count_bytes`` of the reply records);
-    ``raw_bytes[r - 1]`` is the size of those clients' training arrays, which never left them.
-    """
-
-    config: dict
-    num_clients: int
-    engine: str
-    global_accuracy: tuple
-    client_accuracy: tuple
-    participants: tuple
-    bytes_uploaded: tuple
-    bytes_downloaded: tuple
-    raw_bytes: tuple
-    final_weights: dict = field(repr=False)
-    seconds: float = float("nan")
-
-    @property
-    def final_accuracy(self) -> float:
-        """Test accuracy of the final global model."""
-        return self.global_accuracy[-1]
-
-    @property
-    def worst_client_accuracy(self) -> float:
-        """Lowest per-client accuracy of the final global model (who is left behind; NaN if no
-        client evaluated it)."""
-        return float(min(self.client_accuracy[-1])) if self.client_accuracy else float("nan")
-
-    def summary(self) -> str:
-        """One rounded line: accuracy, the worst client, bytes sent vs raw data per round."""
-        c = self.config
-        up, raw = np.mean(self.bytes_uploaded), np.mean(self.raw_bytes)
-        extra = f" mu={c['proximal-mu']:g}" if c["strategy"] == "fedprox" else ""
-        split = f"alpha={c['alpha']:g}" if c["partitioning"] == "dirichlet" else f"{c['partitioning']} split"
-        return (f"{c['strategy']}{extra} clients={self.num_clients} {split} "
-                f"rounds={c['num-server-rounds']} epochs={c['local-epochs']}: "
-                f"global acc={self.final_accuracy:.3f} worst client={self.worst_client_accuracy:.3f} "
-                f"upload/round={up / 1e3:.1f} kB vs raw data {raw / 1e3:.1f} kB")
 
 
 @contextlib.contextmanager
@@ -115,7 +70,12 @@ def ray_backend_config(num_cpus=1, object_store_bytes=OBJECT_STORE_BYTES) -> dic
     }
 
 
-def _validate(num_clients, num_rounds, local_epochs, alpha, fraction_fit, strategy, seed, engine):
+def _validate(num_clients, num_rounds, local_epochs, alpha, fraction_fit, strategy, seed, engine, proximal_mu,
+              dataset, partitioning, lr, batch_size, dp, noise_multiplier, clipping_norm, group_resample,
+              evaluate_clients, local_trainer):
+    """Everything a client or the server would refuse, refused here before any client starts."""
+    from trustlab.federated.task import DATASETS, PARTITIONINGS
+
     check_int("num_clients", num_clients, 2, 1000)
     check_int("num_rounds", num_rounds, 1, 200)
     check_int("local_epochs", local_epochs, 1, 50)
@@ -124,13 +84,6 @@ def _validate(num_clients, num_rounds, local_epochs, alpha, fraction_fit, strate
     check_choice("strategy", strategy, STRATEGIES)
     check_seed(seed)
     check_choice("engine", engine, ENGINES)
-
-
-def _validate_training(proximal_mu, dataset, partitioning, lr, batch_size, dp, noise_multiplier,
-                       clipping_norm, group_resample):
-    """Everything a client or the server would refuse, refused here before any client starts."""
-    from trustlab.federated.task import DATASETS, PARTITIONINGS
-
     check_number("proximal_mu", proximal_mu, 0)
     check_choice("dataset", dataset, DATASETS)
     check_choice("partitioning", partitioning, PARTITIONINGS)
@@ -141,6 +94,30 @@ def _validate_training(proximal_mu, dataset, partitioning, lr, batch_size, dp, n
     check_number("noise_multiplier", noise_multiplier, 0)
     check_number("clipping_norm", clipping_norm, 0, None, low_open=True)
     check_number("group_resample", group_resample, 0, 1)
+    check_choice("evaluate_clients", evaluate_clients, ("every_round", "last_round", "never"))
+    check_choice("local_trainer", local_trainer, ("torch", "numpy"))
+
+
+def live_child_processes(exclude=(), timeout=0.0) -> list:
+    """This process's live child processes (zombies left out), after waiting up to ``timeout`` s.
+
+    Ray stops its processes asynchronously after a simulation: a count taken the moment
+    ``run_simulation`` returns can still see one. ``exclude``: pids already running before.
+    """
+    import psutil
+
+    deadline = time.monotonic() + check_number("timeout", timeout, 0, 600)
+    while True:
+        live = []
+        for proc in psutil.Process().children(recursive=True):
+            try:
+                if proc.pid not in exclude and proc.status() != psutil.STATUS_ZOMBIE:
+                    live.append(proc)
+            except psutil.NoSuchProcess:
+                pass
+        if not live or time.monotonic() >= deadline:
+            return live
+        time.sleep(0.1)
 
 
 def _simulate(server_app, client_app, num_clients):
@@ -151,6 +128,7 @@ def _simulate(server_app, client_app, num_clients):
     # processes ray.init starts); set it for this run unless the caller chose otherwise.
     saved = {name: os.environ.get(name) for name in ("PYTHONPATH", "RAY_USAGE_STATS_ENABLED")}
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    before = {proc.pid for proc in live_child_processes()}
     try:
         run_simulation(server_app=server_app, client_app=client_app, num_supernodes=num_clients,
                        backend_config=ray_backend_config())
@@ -160,12 +138,14 @@ def _simulate(server_app, client_app, num_clients):
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
+        # Return once Ray's processes have exited (they stop asynchronously), for at most 20 s.
+        live_child_processes(exclude=before, timeout=20.0)
 
 
 def run_federated(num_clients=10, num_rounds=5, local_epochs=1, alpha=0.5, fraction_fit=1.0,
                   strategy="fedavg", seed=0, engine="inprocess", *, proximal_mu=0.1, dataset="digits",
                   partitioning="dirichlet", lr=0.5, batch_size=16, dp="none", noise_multiplier=1.0,
-                  clipping_norm=1.0, group_resample=0.0, fraction_evaluate=1.0,
+                  clipping_norm=1.0, group_resample=0.0, evaluate_clients="every_round",
                   local_trainer="torch") -> FederatedResult:
     """Train a model with FedAvg or FedProx over ``num_clients`` simulated clients.
 
@@ -198,12 +178,17 @@ def run_federated(num_clients=10, num_rounds=5, local_epochs=1, alpha=0.5, fract
     group_resample : float in [0, 1]
         Adult only: each client resamples its rows by sex and label before training
         (:func:`trustlab.federated.task.client_data`); 0 leaves the data as it is.
-    fraction_evaluate : {1.0, 0.0}
-        1: every client evaluates the global model each round (``client_accuracy``); 0: none
-        does (``client_accuracy`` is empty; the global model is still evaluated centrally).
+    evaluate_clients : {"every_round", "last_round", "never"}
+        When every client evaluates the global model on its own data. ``"last_round"`` skips
+        the earlier rounds' client evaluations (their ``client_accuracy`` entries are NaN):
+        training and every other number stay exactly the same, and a run is faster (the
+        per-client plots and ``worst_client_accuracy`` only read the last round).
+        ``"never"``: no round has client evaluations (the global model is still evaluated
+        centrally every round).
     local_trainer : {"torch", "numpy"}
-        The clients' SGD: on the torch module, or the same steps in float64 numpy
-        (:func:`trustlab.federated.task.local_train_arrays`, about six times faster).
+        The clients' SGD: on the torch module, or the same float64 steps on its arrays in
+        numpy (:func:`trustlab.federated.local.local_train_arrays`, about six times faster;
+        ``tests/federated`` checks the two agree).
 
     Examples
     --------
@@ -211,18 +196,16 @@ def run_federated(num_clients=10, num_rounds=5, local_epochs=1, alpha=0.5, fract
     >>> len(r.global_accuracy), len(r.client_accuracy[-1]), r.final_accuracy > r.global_accuracy[0]
     (3, 4, True)
     """
-    _validate(num_clients, num_rounds, local_epochs, alpha, fraction_fit, strategy, seed, engine)
-    _validate_training(proximal_mu, dataset, partitioning, lr, batch_size, dp, noise_multiplier,
-                       clipping_norm, group_resample)
-    check_choice("fraction_evaluate", fraction_evaluate, (1.0, 0.0))
-    check_choice("local_trainer", local_trainer, ("torch", "numpy"))
+    _validate(num_clients, num_rounds, local_epochs, alpha, fraction_fit, strategy, seed, engine, proximal_mu,
+              dataset, partitioning, lr, batch_size, dp, noise_multiplier, clipping_norm, group_resample,
+              evaluate_clients, local_trainer)
     overrides = {"num-server-rounds": int(num_rounds), "fraction-train": float(fraction_fit),
                  "local-epochs": int(local_epochs), "lr": float(lr), "batch-size": int(batch_size),
                  "strategy": strategy, "proximal-mu": float(proximal_mu), "dataset": dataset,
                  "partitioning": partitioning, "alpha": float(alpha), "seed": int(seed),
                  "min-nodes": int(num_clients), "dp": dp, "noise-multiplier": float(noise_multiplier),
                  "clipping-norm": float(clipping_norm), "group-resample": float(group_resample),
-                 "fraction-evaluate": float(fraction_evaluate), "local-trainer": local_trainer}
+                 "evaluate-clients": evaluate_clients, "local-trainer": local_trainer}
     from trustlab.federated import task
 
     # Fail here, with a clear message, rather than inside every client.
@@ -245,29 +228,3 @@ def run_federated(num_clients=10, num_rounds=5, local_epochs=1, alpha=0.5, fract
     if not sink:
         raise RuntimeError("the Flower run ended without a result (see Flower's log above)")
     return result_from_history(sink[0], engine, time.perf_counter() - start)
-
-
-def result_from_history(history, engine, seconds=float("nan")) -> FederatedResult:
-    """A :class:`FederatedResult` from the JSON-able history ``server_main`` returns or writes."""
-    trains = [r for r in history["rounds"] if r["type"] == "train"]
-    evals = [r for r in history["rounds"] if r["type"] == "evaluate"]
-    errors = [e for r in history["rounds"] for e in r["errors"]]
-    if errors:
-        raise RuntimeError(f"{len(errors)} client(s) failed, first: {errors[0]}")
-    n = history["num_clients"]
-
-    def by_partition(entry):
-        acc = np.full(n, np.nan)
-        acc[entry["partitions"]] = [m["accuracy"] for m in entry["metrics"]]
-        return tuple(float(a) for a in acc)
-
-    return FederatedResult(
-        config=dict(history["config"]), num_clients=n, engine=engine,
-        global_accuracy=tuple(history["global_accuracy"]),
-        client_accuracy=tuple(by_partition(e) for e in evals),
-        participants=tuple(tuple(t["partitions"]) for t in trains),
-        bytes_uploaded=tuple(int(t["bytes_up"]) for t in trains),
-        bytes_downloaded=tuple(int(t["bytes_down"]) for t in trains),
-        raw_bytes=tuple(int(sum(m["raw-bytes"] for m in t["metrics"])) for t in trains),
-        final_weights={k: np.asarray(v, dtype=np.float32) for k, v in history["final_weights"].items()},
-        seconds=seconds)

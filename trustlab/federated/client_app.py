@@ -14,15 +14,18 @@ offline never phones home. This is its only side effect.
 from __future__ import annotations
 
 import os
+import threading
+
+import torch
 
 os.environ.setdefault("FLWR_TELEMETRY_ENABLED", "0")
 os.environ.setdefault("FLWR_DISABLE_UPDATE_CHECK", "1")
 
-from flwr.app import Array, ArrayRecord, Context, Message, MetricRecord, RecordDict  # noqa: E402
+from flwr.app import ArrayRecord, Context, Message, MetricRecord, RecordDict  # noqa: E402
 from flwr.clientapp import ClientApp  # noqa: E402
 from flwr.clientapp.mod import fixedclipping_mod  # noqa: E402
 
-from trustlab.federated import task  # noqa: E402
+from trustlab.federated import local, task  # noqa: E402
 
 __all__ = ["app", "clip_if_requested_mod", "client_config"]
 
@@ -45,17 +48,30 @@ def client_config(message: Message, context: Context) -> dict:
     }
 
 
-def _data(cfg):
-    return task.client_data(cfg["partition_id"], cfg["num_partitions"], dataset=cfg["dataset"],
-                            partitioning=cfg["partitioning"], alpha=cfg["alpha"], seed=cfg["seed"],
-                            group_resample=cfg["group_resample"])
+_models = threading.local()
+
+
+def _model(dataset):
+    # The architecture, built once per thread and kept in float64, the clients' arithmetic
+    # (trustlab.federated.local): every call overwrites all its weights with the server's.
+    cache = _models.__dict__
+    if dataset not in cache:
+        cache[dataset] = task.build_model(dataset).to(local.COMPUTE_DTYPE)
+    return cache[dataset]
+
+
+def _data_settings(cfg):
+    return dict(dataset=cfg["dataset"], partitioning=cfg["partitioning"], alpha=cfg["alpha"],
+                seed=cfg["seed"], group_resample=cfg["group_resample"])
 
 
 def _load(message, context):
+    """The client's settings, the received global model and the client's data (cached tensors)."""
     cfg = client_config(message, context)
-    X, y = _data(cfg)
-    model = task.build_model(cfg["dataset"], seed=cfg["seed"])
+    X, y = task.client_tensors(cfg["partition_id"], cfg["num_partitions"], **_data_settings(cfg))
+    model = _model(cfg["dataset"])
     model.load_state_dict(message.content["arrays"].to_torch_state_dict())
+    model.zero_grad(set_to_none=True)
     return cfg, model, X, y
 
 
@@ -74,26 +90,31 @@ def clip_if_requested_mod(msg: Message, ctxt: Context, call_next) -> Message:
 def train(msg: Message, context: Context) -> Message:
     """Train the received global model on the local data; reply with its weights and size.
 
-    With ``local-trainer = "numpy"`` in the config the same SGD runs on the arrays in float64
-    (:func:`trustlab.federated.task.local_train_arrays`), without building a torch model.
+    With ``local-trainer = "numpy"`` in the config the same float64 SGD runs on the arrays
+    (:func:`trustlab.federated.local.local_train_arrays`), without a torch module.
     """
     cfg = client_config(msg, context)
     c = cfg["config"]
     settings = dict(epochs=int(c["local-epochs"]), lr=float(c["lr"]), batch_size=int(c["batch-size"]),
                     proximal_mu=float(c.get("proximal-mu", 0.0)),
                     seed=task.local_seed(cfg["seed"], int(c["server-round"]), cfg["partition_id"]))
+    received = msg.content["arrays"]
     if c.get("local-trainer", "torch") == "numpy":
-        X, y = _data(cfg)
-        received = msg.content["arrays"]
-        weights, loss = task.local_train_arrays(received.to_numpy_ndarrays(), X, y, **settings)
-        arrays = ArrayRecord({k: Array(w) for k, w in zip(received.keys(), weights)})
+        X, y = task.client_data(cfg["partition_id"], cfg["num_partitions"], **_data_settings(cfg))
+        weights, loss = local.local_train_arrays(received.to_numpy_ndarrays(), X, y, **settings)
+        sent = dict(zip(received.keys(), (torch.from_numpy(w) for w in weights)))
     else:
         cfg, model, X, y = _load(msg, context)
-        loss = task.local_train(model, X, y, **settings)
-        arrays = ArrayRecord(model.state_dict())
+        loss = local.local_train(model, X, y, **settings)
+        sent = local.wire_state_dict(model)  # float32 (local.WIRE_DTYPE), as the global model travels
+    # How far local training moved the model (client drift; before any DP clipping).
+    drift = sum(float(((w.double() - torch.from_numpy(r).double()) ** 2).sum())
+                for w, r in zip(sent.values(), received.to_numpy_ndarrays())) ** 0.5
+    raw = sum(a.nbytes for a in task.client_data(cfg["partition_id"], cfg["num_partitions"], **_data_settings(cfg)))
     metrics = MetricRecord({"train-loss": float(loss), "num-examples": len(y), "unit-weight": 1,
-                            "raw-bytes": int(X.nbytes + y.nbytes)})
-    return Message(RecordDict({"arrays": arrays, "metrics": metrics}), reply_to=msg)
+                            "raw-bytes": raw, "update-norm": drift})
+    reply = RecordDict({"arrays": ArrayRecord(sent), "metrics": metrics})
+    return Message(reply, reply_to=msg)
 
 
 @app.evaluate()

@@ -1,7 +1,7 @@
 """Plots for federated learning: who holds which labels, how the global model learns, what is sent.
 
 The label-distribution plot mirrors flwr-datasets' ``plot_label_distributions``; the others
-read a :class:`trustlab.federated.api.FederatedResult`. All take ``ax=None`` and return
+read a :class:`trustlab.federated.results.FederatedResult`. All take ``ax=None`` and return
 ``(fig, ax, data)``.
 """
 
@@ -41,28 +41,58 @@ def plot_label_distribution(y, partitions, ax=None, *, title="Labels held by eac
     return fig, ax, counts
 
 
+def _seed_band(values):
+    """Per column of ``values`` (seeds × points): mean and 95 % half-width (0 for one seed)."""
+    from trustlab.stats import mean_ci
+
+    values = np.atleast_2d(np.asarray(values, dtype=float))
+    ivs = [mean_ci(col) for col in values.T]
+    mean = np.array([iv.mean for iv in ivs])
+    half = np.array([0.0 if np.isnan(iv.half_width) else iv.half_width for iv in ivs])
+    return mean, half
+
+
 def plot_global_accuracy(result, ax=None, *, label=None):
-    """The global model's test accuracy after each round (round 0: the initial model)."""
+    """The global model's test accuracy after each round (round 0: the initial model).
+
+    A multi-seed result (:class:`~trustlab.federated.results.FederatedSeeds`) draws the mean over
+    seeds and its 95 % interval as a band.
+    """
     fig, ax = figure_axes(ax)
-    acc = np.asarray(result.global_accuracy)
+    mean, half = _seed_band(result.global_accuracy)
+    rounds = np.arange(len(mean))
     # The next palette colour, so several runs drawn on one axes stay distinct.
     colour = PALETTE[len(ax.get_lines()) % len(PALETTE)]
-    ax.plot(np.arange(len(acc)), acc, marker="o", color=colour, label=label)
-    ax.set(xlabel="round", ylabel="test accuracy", ylim=(0, 1), title="Global model")
-    return fig, ax, {"round": np.arange(len(acc)), "accuracy": acc}
+    ax.plot(rounds, mean, marker="o", color=colour, label=label)
+    if np.any(half > 0):
+        ax.fill_between(rounds, mean - half, mean + half, color=colour, alpha=0.2, linewidth=0)
+    n = np.atleast_2d(result.global_accuracy).shape[0]
+    ax.set(xlabel="round", ylabel="test accuracy", ylim=(0, 1),
+           title="Global model" + (f" (mean, 95 % interval, {n} seeds)" if n > 1 else ""))
+    return fig, ax, {"round": rounds, "accuracy": mean, "half_width": half}
 
 
 def plot_client_accuracy(result, ax=None):
-    """Each client's accuracy under the final global model, sorted: who is left behind."""
+    """Each client's accuracy under the final global model, sorted: who is left behind.
+
+    With several seeds the clients are ranked within each seed (client k of one seed holds other
+    data than client k of another) and the bars show the mean per rank, with 95 % intervals.
+    """
     fig, ax = figure_axes(ax)
-    acc = np.asarray(result.client_accuracy[-1])
-    order = np.argsort(acc)
-    ax.bar(np.arange(len(acc)), acc[order], color=OKABE_ITO["sky"], width=0.85)
-    ax.axhline(result.final_accuracy, color=OKABE_ITO["vermillion"], ls="--", label="global test acc")
+    if hasattr(result, "runs"):
+        per_seed, global_acc = result.client_accuracy, float(np.mean(result.final_accuracy))
+    else:
+        per_seed, global_acc = np.sort(np.asarray(result.client_accuracy[-1]))[None, :], result.final_accuracy
+    mean, half = _seed_band(per_seed)
+    ranks = np.arange(len(mean))
+    ax.bar(ranks, mean, color=OKABE_ITO["sky"], width=0.85,
+           yerr=half if np.any(half > 0) else None, ecolor=OKABE_ITO["black"], capsize=2)
+    ax.axhline(global_acc, color=OKABE_ITO["vermillion"], ls="--", label="global test acc")
+    n = per_seed.shape[0]
     ax.set(xlabel="clients, worst to best", ylabel="accuracy on own data", ylim=(0, 1),
-           title="Per-client accuracy (final model)")
+           title="Per-client accuracy (final model" + (f", {n} seeds)" if n > 1 else ")"))
     ax.legend(fontsize="small", loc="upper left")
-    return fig, ax, {"partition_id": order, "accuracy": acc[order]}
+    return fig, ax, {"rank": ranks, "accuracy": mean, "half_width": half}
 
 
 def plot_update_bytes(result, ax=None):

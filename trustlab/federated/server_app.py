@@ -36,7 +36,7 @@ from flwr.serverapp.strategy import (  # noqa: E402
 )
 from flwr.supercore.differential_privacy import compute_stdv  # noqa: E402
 
-from trustlab.federated import task  # noqa: E402
+from trustlab.federated import local, task  # noqa: E402
 
 __all__ = ["DEFAULT_CONFIG", "RecordingGrid", "SeededFedAvg", "SeededFedProx", "app", "build_strategy",
            "make_server_app", "server_main"]
@@ -46,11 +46,14 @@ DEFAULT_CONFIG = {
     "num-server-rounds": 5, "fraction-train": 1.0, "local-epochs": 1, "lr": 0.1, "batch-size": 32,
     "strategy": "fedavg", "proximal-mu": 0.1, "dataset": "digits", "partitioning": "dirichlet",
     "alpha": 0.5, "seed": 0, "min-nodes": 2, "dp": "none", "noise-multiplier": 1.0,
-    "clipping-norm": 1.0, "group-resample": 0.0, "result-path": "",
-    # 0: no client evaluates (the global model is still evaluated centrally every round);
-    # "numpy": clients run task.local_train_arrays (float64) instead of the torch module.
-    "fraction-evaluate": 1.0, "local-trainer": "torch",
+    "clipping-norm": 1.0, "group-resample": 0.0, "evaluate-clients": "every_round", "result-path": "",
+    # "numpy": clients run local.local_train_arrays (the same float64 SGD without a torch module).
+    "local-trainer": "torch",
 }
+#: When every client evaluates the global model on its own data: after every round, only after
+#: the last (what the per-client plots show), or never (the global model is still evaluated
+#: centrally every round). Training is the same either way.
+EVALUATE_CLIENTS = ("every_round", "last_round", "never")
 _CLIENT_KEYS = ("local-epochs", "lr", "batch-size", "dataset", "partitioning", "alpha", "seed",
                 "group-resample")
 
@@ -62,6 +65,7 @@ class SeededFedAvg(FedAvg):
         super().__init__(*args, **kwargs)
         self.rng = random.Random(seed)
         self.node_order: list[int] | None = None  # node ids by partition id, set by server_main
+        self.evaluate_from_round = 1  # clients evaluate from this round on (server_main sets it)
 
     def _nodes(self, grid):
         live = set(grid.get_node_ids())
@@ -80,8 +84,8 @@ class SeededFedAvg(FedAvg):
         return self._construct_messages(record, [n for n in nodes if n in chosen], MessageType.TRAIN)
 
     def configure_evaluate(self, server_round, arrays, config, grid):
-        # Every client evaluates the global model (the per-client spread is the point), or none.
-        if self.fraction_evaluate == 0.0:
+        # Every client evaluates the global model: the per-client spread is the point.
+        if server_round < self.evaluate_from_round:
             return []
         config["server-round"] = server_round
         record = RecordDict({self.arrayrecord_key: arrays, self.configrecord_key: config})
@@ -94,6 +98,7 @@ class SeededFedProx(FedProx, SeededFedAvg):
     def __init__(self, *, seed=0, **kwargs):
         super().__init__(**kwargs)
         self.rng = random.Random(seed)
+        self.evaluate_from_round = 1
 
 
 class _SeededNoise:
@@ -120,7 +125,6 @@ def build_strategy(config, num_clients):
     seed = int(config["seed"])
     dp = config["dp"]
     common = dict(fraction_train=float(config["fraction-train"]), min_train_nodes=1, min_evaluate_nodes=1,
-                  fraction_evaluate=float(config["fraction-evaluate"]),
                   min_available_nodes=1, seed=seed,
                   # DP noise σC/m matches the sensitivity of a *uniform* average of clipped updates.
                   weighted_by_key="unit-weight" if dp != "none" else "num-examples")
@@ -194,6 +198,7 @@ class RecordingGrid(ForwardingGrid):
             return replies
         ok = [r for r in replies if not r.has_error()]
         entry = {"type": messages[0].metadata.message_type, "bytes_down": down,
+                 "round": int(messages[0].content.config_records.get("config", {}).get("server-round", 0)),
                  "bytes_up": sum(_count_bytes(r) for r in ok),
                  "partitions": [self.partition_of.get(r.metadata.src_node_id) for r in ok],
                  "metrics": [dict(r.content["metrics"]) for r in ok],
@@ -224,10 +229,15 @@ def server_main(grid: Grid, context: Context, overrides=None) -> dict:
     partition_of = _query_partitions(grid, int(cfg["min-nodes"]), timeout=600)
     strategy, base = build_strategy(cfg, len(partition_of))
     base.node_order = sorted(partition_of, key=partition_of.get)
+    if cfg["evaluate-clients"] not in EVALUATE_CLIENTS:
+        raise ValueError(f"evaluate-clients must be one of {EVALUATE_CLIENTS}, got {cfg['evaluate-clients']!r}")
+    if cfg["evaluate-clients"] != "every_round":
+        rounds = int(cfg["num-server-rounds"])
+        base.evaluate_from_round = rounds if cfg["evaluate-clients"] == "last_round" else rounds + 1
     seed = int(cfg["seed"])
     model = task.build_model(cfg["dataset"], seed=seed)
     _, _, X_test, y_test, _ = task.federated_data(cfg["dataset"], seed)
-    X_test, y_test = np.array(X_test), np.array(y_test)  # writable copies for torch
+    X_test, y_test = local.as_compute_tensors(X_test, y_test)  # converted once, not every round
 
     def central_evaluate(server_round, arrays):
         model.load_state_dict(arrays.to_torch_state_dict())
