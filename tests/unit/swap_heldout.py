@@ -3,9 +3,10 @@
 Set A (``HELD_OUT``) was written before ``swap_gender`` was changed for issue 15, and measured
 as it stood (59 of 72 right: 21/26 pronouns, 8/10 titles, 12/14
 kinship terms, 10/14 occupations and compounds, 5/5 capitalisation, 3/3 substrings); the changes were then made to fix the general causes behind its
-failures, so its "after" score is optimistic. Set B (``FRESH``) was written after those changes
-and used for nothing but the measurement: it is the honest estimate of how the rules
-generalise. Each row is ``(text, expected swap, category)``; names are not swapped
+failures, so its "after" score (70 of 72) is optimistic. Set B (``FRESH``, 24 sentences) was
+written after those changes and used for nothing but the measurement: 14 of 24 before the
+changes, 23 of 24 after. Both sets were written by the person who wrote the rules; a set
+annotated by someone else would be the stronger test. Each row is ``(text, expected swap, category)``; names are not swapped
 (``swap_names=False``). ``tests/unit/test_swap_heldout.py`` checks the scores.
 """
 
@@ -98,4 +99,33 @@ HELD_OUT = [
 ]
 
 #: Written after the changes, used only to measure them (see the module docstring).
-FRESH = []
+FRESH = [
+    ("She promised him her old bicycle.", "He promised her his old bicycle.", "pronoun"),
+    ("The umbrella must be hers.", "The umbrella must be his.", "pronoun"),
+    ("Nobody but his wife knew.", "Nobody but her husband knew.", "pronoun"),
+    ("We watched her swim across the lake.", "We watched him swim across the lake.", "pronoun"),
+    ("That was a decision of hers.", "That was a decision of his.", "pronoun"),
+    ("Ask him whether the car is his.", "Ask her whether the car is hers.", "pronoun"),
+    ("I owe her an apology.", "I owe him an apology.", "pronoun"),
+    ("His own mother called her.", "Her own father called him.", "pronoun"),
+    ("The Baroness thanked the Baron.", "The Baron thanked the Baroness.", "title"),
+    ("Madam Chair, may I speak?", "Mister Chair, may I speak?", "title"),
+    ("Mrs. Patel and Mr. Patel", "Mr. Patel and Ms. Patel", "title"),
+    ("His godmother sent a card.", "Her godfather sent a card.", "kinship"),
+    ("My stepbrother and my half-sister", "My stepsister and my half-brother", "kinship"),
+    ("The widow's sons sold the farm.", "The widower's daughters sold the farm.", "kinship"),
+    ("Her great-grandmother was a nurse.", "His great-grandfather was a nurse.", "kinship"),
+    ("The mailman left a parcel for the chairwoman.",
+     "The mailwoman left a parcel for the chairman.", "occupation"),
+    ("The weatherman said the hostess was late.", "The weatherwoman said the host was late.",
+     "occupation"),
+    ("A councilwoman and two policemen", "A councilman and two policewomen", "occupation"),
+    ("The anchorman interviewed the congresswomen.", "The anchorwoman interviewed the congressmen.",
+     "occupation"),
+    ("HER SON IS A FIREMAN.", "HIS DAUGHTER IS A FIREWOMAN.", "case"),
+    ("Queen's Gambit", "King's Gambit", "case"),
+    ("The German woman met a Roman man.", "The German man met a Roman woman.", "substring"),
+    ("Humans manage the theme park.", "Humans manage the theme park.", "substring"),
+    ("Sherlock and Hermione sheathed their swords.", "Sherlock and Hermione sheathed their swords.",
+     "substring"),
+]

@@ -66,8 +66,9 @@ def _judge_wrong_pronoun(answer):
 
 @register("31.1", Judged("a pair (sentence, its correct swap)"),
           question="(a sentence where swap_gender turns 'her' into the wrong pronoun, its correct swap)",
-          hint="swap_gender reads 'her' as possessive ('his') when a content word follows it, otherwise as an "
-               "object ('him'). Find a sentence where that guess is wrong; then swap_gender's output and your "
+          hint="swap_gender reads 'her' as possessive ('his') when a noun-like content word follows it, otherwise "
+               "(and before a bare verb after see/hear/make/let …) as an object ('him'). Find a sentence where "
+               "that guess is wrong; then swap_gender's output and your "
                "correct swap must differ in that pronoun.",
           insight="No local rule resolves 'her' everywhere; look at swapped text before training on it.")
 def _wrong_pronoun(answer):
