@@ -20,6 +20,8 @@ def _two_axes(ax):
 def plot_group_metrics(metrics, ax=None, *, title="Metrics per group"):
     """Grouped bars: selection rate, TPR, FPR and accuracy for each group of a ``GroupMetrics``.
 
+    An undefined rate (TPR of a group with no positives, FPR of one with no negatives) gets no
+    bar but the word "undefined" where it would stand, never a bar at 0.
     Returns ``(fig, ax, data)`` with ``data`` the plotted table (groups × metrics).
     """
     fig, ax = figure_axes(ax)
@@ -29,13 +31,17 @@ def plot_group_metrics(metrics, ax=None, *, title="Metrics per group"):
     width = 0.8 / len(table)
     x = np.arange(table.shape[1])
     for i, (group, row) in enumerate(table.iterrows()):
-        ax.bar(x + (i - (len(table) - 1) / 2) * width, row.to_numpy(), width,
-               color=PALETTE[i % len(PALETTE)], label=str(group))
+        xs, heights = x + (i - (len(table) - 1) / 2) * width, row.to_numpy(dtype=float)
+        ax.bar(xs, np.nan_to_num(heights), width, color=PALETTE[i % len(PALETTE)], label=str(group))
+        for xi in xs[np.isnan(heights)]:
+            ax.text(xi, 0.02, "undefined", rotation=90, ha="center", va="bottom",
+                    fontsize="x-small", color=PALETTE[i % len(PALETTE)])
     ax.set_xticks(x, [labels[c] for c in table.columns])
     ax.set_xlabel("metric")
     ax.set_ylim(0, 1)
     ax.set_ylabel("rate (fraction of rows)")
-    ax.set_title(title)
+    why = metrics.why_undefined() if hasattr(metrics, "why_undefined") else ""
+    ax.set_title(title if not why else f"{title}\n{why}", fontsize=None if not why else "small")
     ax.legend(loc="upper left", fontsize="small")
     return fig, ax, table
 
