@@ -33,11 +33,13 @@ def test_sampling_bias_preset_round_trips():
 
 def test_disparate_impact_explorer_reads_the_sweep():
     ex = make_disparate_impact_explorer()
-    assert ex.result.summary() == compute_disparate_impact("digits", 8.0).summary()
-    ex.target_epsilon.value = 1.0
-    assert ex.result.target_epsilon == 1.0
+    assert ex.result.summary() == compute_disparate_impact("digits", "eps=8").summary()
+    ex.setting.value = "eps=1"
+    assert ex.result.label == "eps=1"
     ex.dataset.value = "adult"
-    assert "Female TPR" in ex.result.summary()
+    ex.setting.value = "clip only"
+    assert "Female TPR" in ex.result.summary() and "clip only" in ex.result.summary()
+    assert len(ex.plot_data["Female TPR"]) == 5  # non-private, clip only, three budgets
     assert ex.error is None
 
 

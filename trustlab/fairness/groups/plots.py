@@ -85,27 +85,35 @@ def plot_sampling_bias(result, ax=None):
 
 
 def plot_disparate_impact(result, ax=None):
-    """Accuracy per group against the noise multiplier σ (σ = 0 is the non-private model).
+    """Accuracy per group in each setting (non-private, clipping only, DP-SGD at each ε).
 
-    ``result`` is a ``DisparateImpactResult`` or a ``DisparateImpactPoint`` (its ε is marked).
-    Returns ``(fig, ax, data)``; ``data`` maps each group to its accuracies.
+    ``result`` is a ``DisparateImpactResult`` or a ``DisparateImpactPoint`` (its setting is
+    marked). Points are seed means with 95 % intervals as error bars.
+    Returns ``(fig, ax, data)``; ``data`` maps each group to its mean accuracies.
     """
+    from trustlab.stats import mean_ci
+
     fig, ax = figure_axes(ax)
     if hasattr(result, "sweep"):
-        ax.axvspan(result.index + 0.7, result.index + 1.3, color=OKABE_ITO["yellow"], alpha=0.3)
+        ax.axvspan(result.index - 0.3, result.index + 0.3, color=OKABE_ITO["yellow"], alpha=0.3)
         result = result.sweep
-    # Evenly spaced budgets (σ grows fast as ε shrinks); the first point is the plain model.
-    x = np.arange(1 + len(result.noise_multipliers))
+    x = np.arange(len(result.labels))
     data = {}
     for i, group in enumerate(result.groups):
-        acc = [result.plain_accuracy[group], *result.accuracy[group]]
-        data[group] = acc
-        ax.plot(x, np.array(acc) * 100, "o-", color=PALETTE[i % len(PALETTE)],
-                label=f"{group} ({result.train_counts[group]:,} training rows)")
-    labels = ["non-private"] + [f"σ={s:.2f}\nε={e:.1f}" for s, e in zip(result.noise_multipliers,
-                                                                      result.epsilons)]
-    ax.set_xticks(x, labels)
-    ax.set_xlabel(f"DP-SGD noise multiplier σ and ε spent (δ = {result.delta:g})")
+        cis = [mean_ci(v) for v in result.per_seed[group]]
+        mean = np.array([c.mean for c in cis])
+        half = np.nan_to_num([c.half_width for c in cis])
+        data[group] = mean.tolist()
+        ax.errorbar(x + (i - (len(result.groups) - 1) / 2) * 0.06, mean * 100, yerr=half * 100,
+                    fmt="o-", capsize=3, color=PALETTE[i % len(PALETTE)],
+                    label=f"{group} ({result.train_counts[group]:,} training rows)")
+    ticks = []
+    for lab, sigma, eps in zip(result.labels, result.noise_multipliers, result.epsilons):
+        ticks.append(lab if sigma is None else
+                     f"{lab}\nσ=0, ε=∞" if eps is None else f"{lab}\nσ={sigma:.2f}")
+    ax.set_xticks(x, ticks)
+    ax.set_xlabel(f"training setting (clipping norm C = {result.max_grad_norm:g}, "
+                  f"δ = {result.delta:g}); {len(result.seeds)} seeds, 95 % intervals")
     ax.set_ylabel("accuracy (or TPR) in the group (%)")
     ax.set_ylim(-2, 102)
     fig.subplots_adjust(bottom=0.24)
