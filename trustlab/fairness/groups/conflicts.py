@@ -21,6 +21,7 @@ from trustlab._random import numpy_rng
 from trustlab._validate import check_choice, check_int, check_number
 from trustlab.fairness.groups.metrics import GroupMetrics, fmt, group_metrics
 from trustlab.fairness.groups.sampling import SENSITIVE, adult_features
+from trustlab.runtime import blas_threads
 from trustlab.stats import format_ci
 
 __all__ = ["ConflictResult", "compare_constraints"]
@@ -108,7 +109,8 @@ def compare_constraints(sensitive="sex", test_size=0.3, *, seed=0, n_seeds=1) ->
     seeds = tuple(range(seed, seed + n_seeds))
     first, per_seed = None, {name: {} for name in _ORDER}
     for s in seeds:
-        metrics = _one_split(X, y, g, test_size, s)
+        with blas_threads():
+            metrics = _one_split(X, y, g, test_size, s)
         first = first or metrics
         for name, m in metrics.items():
             for key, value in (("accuracy", m.accuracy),

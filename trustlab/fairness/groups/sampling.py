@@ -19,6 +19,7 @@ from trustlab._random import numpy_rng
 from trustlab._validate import check_choice, check_int, check_number
 from trustlab.data import load_adult
 from trustlab.fairness.groups.metrics import GroupMetrics, group_metrics
+from trustlab.runtime import blas_threads
 from trustlab.stats import format_ci
 
 __all__ = ["MAX_SKEW", "SENSITIVE", "SamplingBiasResult", "adult_features", "biased_sample",
@@ -222,7 +223,8 @@ def _one_sample(X, y, g, names, skew, n_sample, oversampled, seed):
     # A group absent from the sample has no sample rate: post-stratification is undefined then.
     sample_rates = {k: float(y[idx][g[idx] == k].mean()) if sample_share[k] > 0 else float("nan")
                     for k in names}
-    model = LogisticRegression(solver="liblinear", max_iter=500).fit(X[idx], y[idx])
+    with blas_threads():
+        model = LogisticRegression(solver="liblinear", max_iter=500).fit(X[idx], y[idx])
     # Decisions in float64 from the fitted weights (X is float32): the same on every CPU.
     pred = (_features64() @ model.coef_[0] + model.intercept_[0] > 0).astype(np.int64)
     return idx, sample_share, sample_rates, group_metrics(y, pred, g)
