@@ -22,8 +22,11 @@ app: setup
 	JUPYTER_PATH="$(CURDIR)/trustlab/share/jupyter$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
 	  $(VENV)/bin/voila notebooks/90_explorer_gallery.ipynb --template=trustlab $(APP_ARGS)
 
+# Everything, then the notebooks a second time on torch's portable kernels (ATEN_CPU_CAPABILITY=
+# default: another CPU's arithmetic): every checked number must print the same on any CPU.
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
+	ATEN_CPU_CAPABILITY=default $(PY) -m pytest notebooks $(PYTEST_ARGS)
 
 test-fast: setup
 	$(PY) -m pytest -m "not e2e and not slow" $(PYTEST_ARGS)
@@ -48,6 +51,7 @@ sweeps: setup
 	$(PY) -m trustlab.fairness.make_sweeps
 	$(PY) scripts/make_fairness_bias_sweeps.py
 	$(PY) -m trustlab.capstone.make_sweeps
+	$(PY) -m trustlab.audit.make_sweeps
 	@[ ! -f scripts/make_attack_sweeps.py ] || $(PY) scripts/make_attack_sweeps.py
 
 clean:

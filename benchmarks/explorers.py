@@ -30,6 +30,7 @@ from trustlab.fairness.groups.widgets import (make_disparate_impact_explorer,
 from trustlab.attacks.widgets import (make_canary_explorer, make_membership_explorer,
                                       make_risk_audit_explorer)
 from trustlab.capstone.widgets import make_capstone_explorer
+from trustlab.audit.widgets import make_audit_explorer, make_mitigation_explorer
 
 __all__ = ["CHEAP", "RETRAIN", "ExplorerBench", "EXPLORERS"]
 
@@ -136,4 +137,15 @@ EXPLORERS: list[ExplorerBench] = [
     ExplorerBench("capstone", lambda: make_capstone_explorer(seed=0),
                   [("noise_multiplier", [4.0, 0.0, 8.0, 1.0]), ("num_clients", [10, 100]),
                    ("alpha", [0.3, 100.0]), ("group_resample", [1.0, 0.5, 0.0])], RETRAIN),
+    # Notebook 50: the model is fitted once per table (kept); a move re-audits the held-out rows
+    # with 200 bootstrap resamples (German credit: 300 rows; Adult: 13,567 rows, up to 6 groups).
+    ExplorerBench("audit", lambda: make_audit_explorer(seed=0),
+                  [("sensitive", ["age_group", "sex × age_group", "sex"]),
+                   ("dataset", ["german_credit", "adult"])], RETRAIN),
+    # The 14 options (2 methods x 3 constraints + unmitigated, 2 tables) are a shipped sweep:
+    # a move is a lookup and a plot.
+    ExplorerBench("mitigation", lambda: make_mitigation_explorer(seed=0),
+                  [("method", ["exponentiated_gradient", "unmitigated", "threshold_optimizer"]),
+                   ("constraint", ["equalized_odds", "true_positive_rate_parity", "demographic_parity"]),
+                   ("dataset", ["german_credit", "adult"])], CHEAP),
 ]

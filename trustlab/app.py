@@ -14,33 +14,64 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import os
 import urllib.parse
 
 import ipywidgets as widgets
 
-from trustlab._validate import check_choice
+from trustlab._validate import abbreviate, check_choice, check_str
 from trustlab.gallery import GALLERY, build, entry, names
+from trustlab.presets import MAX_PRESET_CHARS, parse_preset_json, plain_preset
+from trustlab.widgets import EXPECTED_ERRORS, describe_error
 
 __all__ = ["DEFAULT_APP_URL", "Gallery", "make_gallery", "make_gallery_from_query", "share_link",
            "state_from_query"]
 
 #: Where ``make app`` serves the page (Voilà's default port).
 DEFAULT_APP_URL = "http://localhost:8866/"
+#: Longest query string a link may have (checked before it is parsed); a preset fits in a third.
+MAX_QUERY_CHARS = 3 * MAX_PRESET_CHARS + 200
 _DEFAULT = "randomized_response"
+_log = logging.getLogger("trustlab.app")
+
+
+def _check_base_url(base_url) -> str:
+    check_str("base_url", base_url)
+    parts = urllib.parse.urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"base_url must be an http(s) address without query or fragment, got "
+                         f"{abbreviate(base_url)}")
+    return base_url
 
 
 def share_link(name: str, preset=None, base_url: str = DEFAULT_APP_URL) -> str:
     """A link that opens the app page on explorer ``name`` in the state ``preset``.
 
+    ``preset`` is a dict of control values (``explorer.preset()``): numbers, strings,
+    booleans or lists of them; NaN, infinity and other objects are refused, as is a preset
+    whose link would be longer than the page accepts.
+
     >>> share_link("capstone", {"num_clients": 10, "noise_multiplier": 8.0})
     'http://localhost:8866/?explorer=capstone&preset=%7B%22noise_multiplier%22%3A8.0%2C%22num_clients%22%3A10%7D'
+    >>> share_link("mechanism", {"epsilon": float("nan")})
+    Traceback (most recent call last):
+    ...
+    ValueError: preset values must be finite numbers, got nan
     """
     check_choice("explorer", name, names())
+    _check_base_url(base_url)
     query = {"explorer": name}
-    if preset:
-        query["preset"] = json.dumps(preset, sort_keys=True, separators=(",", ":"))
-    return f"{base_url}?{urllib.parse.urlencode(query)}"
+    if preset is not None:
+        text = json.dumps(plain_preset(preset), sort_keys=True, separators=(",", ":"), allow_nan=False)
+        parse_preset_json(text)  # the page would refuse it: refuse it here
+        if preset:
+            query["preset"] = text
+    link_query = urllib.parse.urlencode(query)
+    if len(link_query) > MAX_QUERY_CHARS:
+        raise ValueError(f"preset makes a link of {len(link_query):,} characters; the page accepts at "
+                         f"most {MAX_QUERY_CHARS:,}")
+    return f"{base_url}?{link_query}"
 
 
 def state_from_query(query: str) -> tuple:
@@ -54,17 +85,20 @@ def state_from_query(query: str) -> tuple:
     >>> state_from_query("")
     ('randomized_response', None)
     """
-    params = urllib.parse.parse_qs(query or "", keep_blank_values=True)
+    if query is None:
+        query = ""
+    if not isinstance(query, str):
+        raise TypeError(f"query must be a str (a page's query string), got {abbreviate(query)} "
+                        f"({type(query).__name__})")
+    if len(query) > MAX_QUERY_CHARS:  # before parsing: a link is untrusted text
+        raise ValueError(f"the link's query is {len(query):,} characters long; links of this page "
+                         f"are at most {MAX_QUERY_CHARS:,}")
+    params = urllib.parse.parse_qs(query, keep_blank_values=True)
     name = params.get("explorer", [_DEFAULT])[-1]
     check_choice("explorer", name, names())
     preset = params.get("preset", [None])[-1]
     if preset is not None:
-        try:
-            preset = json.loads(preset)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"preset in the link must be a JSON object, got {preset!r} ({exc})") from None
-        if not isinstance(preset, dict):
-            raise ValueError(f"preset in the link must be a JSON object, got {preset!r}")
+        preset = parse_preset_json(preset, "preset in the link", "a JSON object")
     return name, preset
 
 
@@ -127,8 +161,9 @@ class Gallery(widgets.VBox):
             if raise_errors:
                 raise
             # A pick runs in a widget callback, where a raise would only reach the kernel's log.
+            _report(exc, f"building {name!r}")
             self.status.value = (f"<span style='color:#D55E00'>could not build {name!r}: "
-                                 f"{html.escape(f'{type(exc).__name__}: {exc}')}</span>")
+                                 f"{html.escape(describe_error(exc))}</span>")
             return
         self.current = explorer
         self.slot.children = (explorer,)
@@ -143,7 +178,12 @@ class Gallery(widgets.VBox):
         return share_link(self.name, preset, self.base_url)
 
     def _update_share(self, _change=None) -> None:
-        url = html.escape(self.link(), quote=True)
+        try:
+            url = html.escape(self.link(), quote=True)
+        except Exception as exc:  # a control callback: show it, never raise into the kernel log
+            _report(exc, "writing the link")
+            self.share.value = f"<small>No link for this state: {html.escape(describe_error(exc))}</small>"
+            return
         self.share.value = (f"<small>Link to this state: <a href='{url}' target='_blank'>"
                             f"<code>{url}</code></a></small>")
 
@@ -206,12 +246,21 @@ def _app_url() -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
 
+def _report(exc, doing) -> None:
+    """Log a shown exception: as a bug (ERROR, fails a test) unless it is a refused input."""
+    if isinstance(exc, EXPECTED_ERRORS):
+        _log.info("%s refused: %s", doing, describe_error(exc))
+    else:
+        _log.error("%s failed: %s", doing, describe_error(exc), exc_info=exc)
+
+
 def make_gallery_from_query(query=None) -> Gallery:
     """The gallery opened at the state a link names (see :func:`state_from_query`).
 
     ``query`` defaults to the ``QUERY_STRING`` Voilà gives the kernel (empty in JupyterLab).
-    A link naming an unknown explorer or a preset the explorer refuses opens the first
-    explorer instead, with the reason shown above it (a page must not die on a mistyped link).
+    A link naming an unknown explorer or a preset the explorer refuses, a link too long or too
+    deeply nested, or an explorer that fails to build opens the first explorer instead, with
+    the reason shown above it (a page must not die on a mistyped link).
 
     >>> g = make_gallery_from_query("explorer=mechanism&preset=%7B%22epsilon%22%3A0.5%7D")
     >>> g.name, g.current.preset()["epsilon"]
@@ -224,8 +273,9 @@ def make_gallery_from_query(query=None) -> Gallery:
     try:
         name, preset = state_from_query(query)
         return Gallery(name, preset)
-    except ValueError as exc:
+    except Exception as exc:  # the page's boundary: whatever the link does, the page opens
+        _report(exc, "opening a link")
         gallery = Gallery(_DEFAULT, None)
         gallery.status.value = (f"<span style='color:#D55E00'>this link could not be opened: "
-                                f"{html.escape(str(exc))}</span>")
+                                f"{html.escape(describe_error(exc))}</span>")
         return gallery

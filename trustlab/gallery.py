@@ -81,6 +81,10 @@ GALLERY: tuple[GalleryEntry, ...] = (
                  "trustlab.fairness.kg.widgets:make_kg_bias_explorer"),
     GalleryEntry("capstone", "Capstone: privacy × fairness × utility", "40_capstone_tradeoffs.ipynb",
                  "trustlab.capstone.widgets:make_capstone_explorer"),
+    GalleryEntry("audit", "Audit a table (or your own CSV): fairness with intervals",
+                 "50_practice_audit_your_model.ipynb", "trustlab.audit.widgets:make_audit_explorer"),
+    GalleryEntry("mitigation", "Mitigation options: accuracy against disparity",
+                 "50_practice_audit_your_model.ipynb", "trustlab.audit.widgets:make_mitigation_explorer"),
 )
 
 

@@ -5,47 +5,49 @@ returning a result with ``summary()``, and a plot function ``(result, ax) -> (fi
 Builders return it without displaying it; tests set a control's ``.value`` and read ``.result``
 (jupyter-widgets tutorial, "Separating the logic from the widgets"). Its state travels as a
 preset: a dict, a JSON string or a one-line notebook cell (:meth:`Explorer.preset_cell`).
+
+An explorer is an error boundary: an exception from its compute, its plot or one of its
+buttons is shown in its message area (the summary line) with its type and a one-line message,
+never lost in the kernel's log. A ValueError or TypeError from compute is the expected answer
+to an invalid combination of controls; anything else (and any failure of a plot) is a bug, so
+it is also logged at ERROR level on the ``trustlab`` logger, with its traceback: the test
+suite fails a test in which that happens (``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
-import ast
 import functools
 import html
 import inspect
-import io
 import json
-import math
-import numbers
+import logging
 import time
 
 import ipywidgets as widgets
-import matplotlib as mpl
-import numpy as np
 from traitlets import TraitError, Unicode
 
-from trustlab.plotting import describe_figure
+from trustlab._validate import abbreviate, check_callable, check_str
+from trustlab.plotting import describe_figure, figure_png, figure_svg
+from trustlab.presets import plain_preset, preset_cell, validate_preset
 
-__all__ = ["Explorer", "PlotImage", "explorer_builder", "figure_png", "figure_svg", "validate_preset"]
+__all__ = ["EXPECTED_ERRORS", "Explorer", "PlotImage", "describe_error", "explorer_builder",
+           "figure_png", "figure_svg", "validate_preset"]
+
+#: Errors of ``compute`` that answer an invalid combination of controls (shown, not logged as bugs).
+EXPECTED_ERRORS = (ValueError, TypeError)
+_log = logging.getLogger("trustlab.widgets")
+_RED = "<span class='trustlab-error' style='color:#D55E00'>{}</span>"
 
 
-def figure_png(fig) -> bytes:
-    """PNG bytes of a matplotlib figure."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
+def describe_error(exc, limit=300) -> str:
+    """``"Type: first line of the message"``, at most ``limit`` characters: what a user is shown.
 
-
-def figure_svg(fig) -> bytes:
-    """SVG bytes of a matplotlib figure, text kept as text (how explorers show their plots).
-
-    Measured here, SVG with ``svg.fonttype="none"`` renders in ~60 % of the time of a PNG and
-    is a third of its size; it stays sharp when zoomed and its labels are selectable text.
+    >>> describe_error(KeyError("M"))
+    "KeyError: 'M'"
     """
-    buf = io.BytesIO()
-    with mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "trustlab"}):
-        fig.savefig(buf, format="svg", metadata={"Date": None})
-    return buf.getvalue()
+    lines = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class PlotImage(widgets.Image):
@@ -60,91 +62,6 @@ class PlotImage(widgets.Image):
     description = Unicode("", help="Kept empty: lets the front end apply the tooltip.").tag(sync=True)
 
 
-def _kind(value):
-    if isinstance(value, (bool, np.bool_)):
-        return "bool"
-    if isinstance(value, numbers.Number):
-        return "number"
-    if isinstance(value, str):  # numpy strings too
-        return "str"
-    return type(value).__name__
-
-
-def _check_value(name, control, value):
-    """Raise ValueError unless ``value`` is a value the user could give ``control``."""
-    def fail(allowed):
-        raise ValueError(f"preset value for control {name!r} must be {allowed}, got {value!r}")
-
-    if isinstance(control, widgets.widget_selection._Selection):
-        options = list(control._options_values)
-        if not any(_kind(o) == _kind(value) and o == value for o in options):
-            fail(f"one of {options}")
-    elif isinstance(control, widgets.widget_selection._MultipleSelection):
-        options = list(control._options_values)
-        if isinstance(value, (str, bytes)) or not all(
-                any(_kind(o) == _kind(v) and o == v for o in options) for v in value):
-            fail(f"a list of values from {options}")
-    elif isinstance(control, (widgets.widget_int._BoundedInt, widgets.widget_float._BoundedFloat,
-                              widgets.widget_float._BoundedLogFloat)):
-        integer = isinstance(control, widgets.widget_int._BoundedInt)
-        low, high = control.min, control.max
-        slack = 0
-        if isinstance(control, widgets.widget_float._BoundedLogFloat):
-            # base**min in the browser may differ from Python's in the last bit
-            low, high = control.base ** low, control.base ** high
-            slack = 1e-12
-        ok_type = (isinstance(value, numbers.Integral) if integer else isinstance(value, numbers.Real))
-        if (not ok_type or _kind(value) == "bool"
-                or not low * (1 - slack) <= value <= high * (1 + slack)):
-            fail(f"{'an integer' if integer else 'a number'} in [{low:g}, {high:g}]")
-    elif isinstance(control, (widgets.Text, widgets.Textarea)):
-        if not isinstance(value, str):
-            fail("a string")
-    elif isinstance(control, (widgets.Checkbox, widgets.ToggleButton)):
-        if _kind(value) != "bool":
-            fail("True or False")
-
-
-def validate_preset(controls, preset) -> dict:
-    """The preset as a dict, checked against ``controls``; a ValueError says what is wrong.
-
-    ``preset`` is a dict or its JSON string (:meth:`Explorer.preset_json`). Every key must
-    name a control, and every value must be one the control offers: an option of a dropdown,
-    toggle or selection slider, or a number of the slider's type inside its ``[min, max]``
-    (for a log slider, ``[base**min, base**max]``). Nothing is clamped.
-
-    A number between two steps of a slider is accepted and kept exactly, as ipywidgets itself
-    keeps it (the builders' own defaults include such values, e.g. α = 0.5 on a log slider
-    with step 0.1): the computation uses the exact value, the readout shows it rounded to the
-    slider's format and the handle sits at the nearest step.
-    """
-    if isinstance(preset, (str, bytes)):
-        try:
-            preset = json.loads(preset)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"preset must be a dict or a JSON object string, got {preset!r} "
-                             f"({exc})") from exc
-    if not isinstance(preset, dict):
-        raise ValueError(f"preset must be a dict or a JSON object string, got {preset!r}")
-    unknown = sorted(set(preset) - set(controls))
-    if unknown:
-        raise ValueError(f"preset has unknown controls {unknown}; allowed: {sorted(controls)}")
-    for name, value in preset.items():
-        _check_value(name, controls[name], value)
-    return dict(preset)
-
-
-def _plain(value):
-    """``value`` as plain Python (JSON-serialisable): numpy scalars and arrays, tuples -> lists."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, (np.ndarray, tuple, list)):
-        return [_plain(v) for v in (value.tolist() if isinstance(value, np.ndarray) else value)]
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"preset values must be finite numbers, got {value!r}")
-    return value
-
-
 def explorer_builder(func):
     """Decorate a ``make_*_explorer``: the Explorer it returns records how to rebuild itself.
 
@@ -152,6 +69,7 @@ def explorer_builder(func):
     arguments it was called with (``preset`` and ``None`` values left out), which is what
     :meth:`Explorer.preset_cell` writes; builders need not spell either out.
     """
+    check_callable("func", func)
     signature = inspect.signature(func)
 
     @functools.wraps(func)
@@ -195,15 +113,34 @@ class Explorer(widgets.VBox):
     Attributes
     ----------
     result : the latest result, or None while the controls hold an invalid combination.
-    error : str or None, the message of the last failed update.
+    error : str or None, ``"Type: message"`` of the last failure (compute, plot or button).
+    exception : the exception behind ``error`` (None after a successful update).
     seconds : wall time of the last update (compute + plot).
     figure : the matplotlib figure of the last plot (None before the first).
     image : :class:`PlotImage` showing ``figure``; its ``tooltip`` is the plot's text
         alternative (:func:`trustlab.plotting.describe_figure`), renewed on every redraw.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For bad arguments, a refused preset, or if the first update fails: a builder never
+        returns an explorer stuck in an error state.
     """
 
     def __init__(self, controls, compute, plot=None, *, title="", fixed=None, preset=None,
                  builder=None, builder_kwargs=None):
+        if not isinstance(controls, dict) or not all(
+                isinstance(k, str) and isinstance(c, widgets.ValueWidget) for k, c in controls.items()):
+            raise TypeError(f"controls must be a dict of name -> ipywidgets control, got {abbreviate(controls)}")
+        check_callable("compute", compute)
+        if plot is not None:
+            check_callable("plot", plot)
+        self.title = check_str("title", title, nonempty=False)
+        if fixed is not None and not isinstance(fixed, dict):
+            raise TypeError(f"fixed must be a dict of compute's keyword arguments, got {abbreviate(fixed)}")
+        clash = sorted(set(fixed or {}) & set(controls))
+        if clash:
+            raise ValueError(f"fixed must not repeat a control, got {clash}")
         self.controls = dict(controls)
         self.builder = builder
         self.builder_kwargs = {k: v for k, v in (builder_kwargs or {}).items() if v is not None}
@@ -212,9 +149,11 @@ class Explorer(widgets.VBox):
         self._fixed = dict(fixed or {})
         self.result = None
         self.error = None
+        self.exception = None
         self.plot_data = None
         self.figure = None
         self.seconds = float("nan")
+        self._summary_html = ""
         self.summary = widgets.HTML()
         self.summary.add_class("trustlab-summary")
         self.image = PlotImage(format="svg+xml")
@@ -232,7 +171,7 @@ class Explorer(widgets.VBox):
         header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
         super().__init__(header + list(self.controls.values()) + [self.summary, self.plot_box])
         self.add_class("trustlab-explorer")
-        self.update()
+        self.update(raise_errors=True)  # bad builder arguments raise here, to the caller
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
 
@@ -258,45 +197,104 @@ class Explorer(widgets.VBox):
         make_randomized_response_explorer(seed=1, preset={'n_respondents': 1000, 'p_truth': 0.75,
         'true_rate': 0.3})"
         """
-        if not self.builder or ":" not in self.builder:
-            raise ValueError(f"preset_cell needs builder='module:function', got builder={self.builder!r}")
-        module, func = self.builder.split(":")
-        args = []
-        for key, value in self.builder_kwargs.items():
-            try:
-                literal = ast.literal_eval(repr(value)) == value
-            except (ValueError, SyntaxError):
-                literal = False
-            if not literal:
-                raise ValueError(f"preset_cell cannot write builder argument {key}={value!r} as a "
-                                 "Python literal; pass it by hand")
-            args.append(f"{key}={value!r}")
-        preset = dict(sorted(self._plain_preset().items()))
-        args.append(f"preset={preset!r}")
-        return f"from {module} import {func}; {func}({', '.join(args)})"
+        return preset_cell(self.builder, self.builder_kwargs, self._plain_preset())
 
     def _plain_preset(self) -> dict:
-        return {name: _plain(value) for name, value in self.preset().items()}
+        return plain_preset(self.preset())
 
     def _on_change(self, _change):
         self.update()
 
-    def update(self):
-        """Recompute from the controls' values and refresh the summary and the plot."""
+    def show_error(self, exc, where="compute") -> None:
+        """Show ``exc`` in the message area (type and one line); log it as a bug unless expected.
+
+        ``where`` says what failed: ``"compute"``, ``"plot"`` or a button's name. Only a
+        ValueError/TypeError of compute or a button counts as expected (an invalid setting).
+        """
+        self.error, self.exception = describe_error(exc), exc
+        if isinstance(exc, EXPECTED_ERRORS) and where != "plot":
+            _log.info("%s: %s refused: %s", self.title or "explorer", where, self.error)
+        else:
+            _log.error("%s: %s failed: %s", self.title or "explorer", where, self.error, exc_info=exc)
+        prefix = "" if where == "compute" else (
+            "the plot could not be drawn (the last good plot is shown): " if where == "plot"
+            else f"{where} failed: ")
+        line = _RED.format(html.escape(prefix + self.error))
+        self.summary.value = f"{self._summary_html}<br>{line}" if self._summary_html else line
+
+    def guard(self, callback, where="button"):
+        """``callback`` wrapped so that any exception it raises is shown by :meth:`show_error`.
+
+        Returns what ``callback`` returned, or None after a failure. Buttons made with
+        :meth:`add_button` are guarded; a builder wiring its own callback wraps it with this.
+        """
+        check_callable("callback", callback)
+
+        @functools.wraps(callback)
+        def guarded(*args, **kwargs):
+            try:
+                return callback(*args, **kwargs)
+            except Exception as exc:  # the boundary: shown here, logged if unexpected
+                self.show_error(exc, where)
+                return None
+
+        return guarded
+
+    def add_button(self, description, callback, *, busy_description=None, width="16em"):
+        """A button that runs ``callback()`` guarded, disabled (and relabelled) while it runs.
+
+        The button is returned, not placed: the builder puts it where it belongs.
+        """
+        check_str("description", description)
+        button = widgets.Button(description=description, layout=widgets.Layout(width=width))
+        run = self.guard(callback, where=f"button “{description}”")
+
+        def click(_button=None):
+            button.disabled = True
+            if busy_description:
+                button.description = busy_description  # feedback while it runs
+            try:
+                return run()
+            finally:
+                button.disabled, button.description = False, description
+
+        button.on_click(click)
+        button.run = click
+        return button
+
+    def update(self, *, raise_errors=False):
+        """Recompute from the controls' values and refresh the summary and the plot.
+
+        Exceptions are shown in the message area (:meth:`show_error`); ``raise_errors=True``
+        (used while building) lets them propagate instead.
+        """
         start = time.perf_counter()
         try:
             result = self._compute(**self.preset(), **self._fixed)
-        except (ValueError, TypeError) as exc:
+            summary = result.summary() if callable(getattr(result, "summary", None)) else None
+            if not isinstance(summary, str):
+                raise TypeError("compute must return a result whose summary() gives a str, got "
+                                f"{abbreviate(result)}")
+        except Exception as exc:
+            if raise_errors:
+                raise
             # Invalid combinations are shown, not clamped; the last good plot stays visible.
-            self.result, self.error = None, str(exc)
-            self.summary.value = f"<span style='color:#D55E00'>{html.escape(str(exc))}</span>"
+            self.result, self._summary_html = None, ""
+            self.show_error(exc, "compute")
             self.seconds = time.perf_counter() - start
             return
-        self.result, self.error = result, None
-        self.summary.value = f"<code>{html.escape(result.summary())}</code>"
+        self.result, self.error, self.exception = result, None, None
+        self._summary_html = f"<code>{html.escape(summary)}</code>"
+        self.summary.value = self._summary_html
         if self._plot is not None:
-            fig, _, self.plot_data = self._plot(result)
-            self.figure = fig
-            self.image.value = figure_svg(fig)
-            self.image.tooltip = describe_figure(fig)
+            try:
+                fig, _, plot_data = self._plot(result)
+                image, tooltip = figure_svg(fig), describe_figure(fig)
+            except Exception as exc:
+                if raise_errors:
+                    raise
+                self.show_error(exc, "plot")
+            else:
+                self.figure, self.plot_data = fig, plot_data
+                self.image.value, self.image.tooltip = image, tooltip
         self.seconds = time.perf_counter() - start

@@ -316,3 +316,32 @@ def test_voila_link_opens_the_explorer_in_the_linked_state(voila, offline_page, 
     expect(page.locator(".trustlab-gallery-status")).not_to_contain_text("could not")
     page.screenshot(path=artifacts_dir / "voila-link.png")
     assert foreign == [], f"the page asked hosts other than 127.0.0.1 for: {foreign}"
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_voila_nested_link_shows_a_clear_message(voila, offline_page, artifacts_dir):
+    """The probe's 9 kB link with 1,500 nested ``[`` in its preset: the page opens on the first
+    explorer and says why the link could not be opened (no RecursionError, no dead page)."""
+    from playwright.sync_api import expect
+
+    page, foreign = offline_page
+    depth = 1500
+    query = urllib.parse.urlencode({"explorer": "mechanism",
+                                    "preset": '{"epsilon": ' + "[" * depth + "]" * depth + "}"})
+    assert len(query) > 8_000
+    page.goto(f"{voila.page_url()}&{query}", wait_until="domcontentloaded", timeout=RENDER_TIMEOUT)
+    status = page.locator(".trustlab-gallery-status")
+    try:
+        expect(status).to_contain_text("this link could not be opened", timeout=RENDER_TIMEOUT)
+    except AssertionError as exc:
+        page.screenshot(path=artifacts_dir / "voila-nested-link-failure.png")
+        raise AssertionError(f"no clear message for the nested link ({exc})\n" + voila.log_tail()) from None
+    voila.track()
+    expect(status).to_contain_text("characters long")
+    expect(page.locator(EXPLORER).first.locator(SUMMARY)).to_contain_text("estimate=")  # the page works
+    problems = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+    assert problems.count() == 0, f"error outputs on the page: {problems.all_inner_texts()}"
+    assert "RecursionError" not in page.content()
+    page.screenshot(path=artifacts_dir / "voila-nested-link.png")
+    assert foreign == [], f"the page asked hosts other than 127.0.0.1 for: {foreign}"

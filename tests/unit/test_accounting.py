@@ -75,7 +75,7 @@ def test_composition_and_subsampling_amplification():
 
 
 @pytest.mark.parametrize("kwargs, match", [
-    (dict(noise_multiplier=0.0), r"noise_multiplier must be in \(0, inf\], got 0"),
+    (dict(noise_multiplier=0.0), r"noise_multiplier must be in \(0, inf\), got 0"),
     (dict(noise_multiplier=-1.0), r"noise_multiplier must be in \(0"),
     (dict(noise_multiplier=math.inf), "noise_multiplier must be finite"),
     (dict(sample_rate=0.0), r"sample_rate must be in \(0, 1\], got 0"),
@@ -154,7 +154,7 @@ def test_from_scratch_rdp_rejects_bad_orders():
 
 
 def test_privacy_plan_both_directions_and_its_prv_limit():
-    from trustlab.privacy.accounting import PLANNER_MAX_PRV_STEPS, compute_privacy_plan
+    from trustlab.privacy.planner import PLANNER_MAX_PRV_STEPS, compute_privacy_plan
 
     plan = compute_privacy_plan("epsilon", noise_multiplier=1.0, sample_rate=0.01, epochs=10)
     assert plan.steps == 1000 and plan.epsilon == epsilon(1.0, 0.01, 1000) and plan.prv_epsilon is None

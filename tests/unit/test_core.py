@@ -23,7 +23,7 @@ def test_seeds_give_identical_streams_and_reject_bad_values():
 
 
 def test_validation_messages_name_parameter_value_and_range():
-    with pytest.raises(ValueError, match=r"lr must be in \(0, inf\], got 0"):
+    with pytest.raises(ValueError, match=r"lr must be in \(0, inf\), got 0"):
         check_number("lr", 0, 0, None, low_open=True)
     with pytest.raises(ValueError, match=r"epochs must be an integer in \[1, inf\], got 0"):
         check_int("epochs", 0, 1)

@@ -99,9 +99,9 @@ def test_accepts_tensor_datasets_and_arrays():
 @pytest.mark.parametrize("kwargs, match", [
     ({}, "exactly one of noise_multiplier or target_epsilon"),
     ({"noise_multiplier": 1.0, "target_epsilon": 3.0}, "exactly one"),
-    ({"noise_multiplier": 0.0}, r"noise_multiplier must be in \(0, inf\]"),
+    ({"noise_multiplier": 0.0}, r"noise_multiplier must be in \(0, inf\)"),
     ({"target_epsilon": -1.0}, "target_epsilon must be in"),
-    ({"noise_multiplier": 1.0, "max_grad_norm": 0.0}, r"max_grad_norm must be in \(0, inf\], got 0"),
+    ({"noise_multiplier": 1.0, "max_grad_norm": 0.0}, r"max_grad_norm must be in \(0, inf\), got 0"),
     ({"noise_multiplier": 1.0, "batch_size": 5000}, r"batch_size must be an integer in \[1, 1347\], got 5000"),
     ({"noise_multiplier": 1.0, "grad_sample_mode": "magic"}, "grad_sample_mode must be one of 'ghost'"),
     ({"noise_multiplier": 1.0, "delta": 1.0}, "delta must be in"),
@@ -253,9 +253,9 @@ def test_fit_private_spends_the_accounted_epsilon_and_trains_the_callers_model()
 
 
 @pytest.mark.parametrize("kwargs, error, match", [
-    ({"noise_multiplier": -1.0}, ValueError, r"noise_multiplier must be in \[0, inf\], got -1"),
+    ({"noise_multiplier": -1.0}, ValueError, r"noise_multiplier must be in \[0, inf\), got -1"),
     ({"noise_multiplier": math.inf}, ValueError, "noise_multiplier must be finite"),
-    ({"max_grad_norm": 0.0}, ValueError, r"max_grad_norm must be in \(0, inf\], got 0"),
+    ({"max_grad_norm": 0.0}, ValueError, r"max_grad_norm must be in \(0, inf\), got 0"),
     ({"batch_size": 31}, ValueError, r"batch_size must be an integer in \[1, 30\], got 31"),
     ({"epochs": 0}, ValueError, "epochs must be an integer"),
     ({"lr": 0.0}, ValueError, "lr must be in"),

@@ -96,15 +96,15 @@ def test_classic_gaussian_refuses_epsilon_of_one_or_more():
 
 
 @pytest.mark.parametrize("call, match", [
-    (lambda: laplace_scale(0.0), r"epsilon must be in \(0, inf\], got 0"),
-    (lambda: laplace_scale(1.0, sensitivity=-1), r"sensitivity must be in \(0, inf\]"),
+    (lambda: laplace_scale(0.0), r"epsilon must be in \(0, inf\), got 0"),
+    (lambda: laplace_scale(1.0, sensitivity=-1), r"sensitivity must be in \(0, inf\)"),
     (lambda: gaussian_sigma(0.5, 0.0), r"delta must be in \(0, 1\), got 0"),
     (lambda: gaussian_sigma(0.5, 1e-5, calibration="tight"), "calibration must be one of 'classic', 'analytic'"),
     (lambda: compute_mechanism("exponential"), "mechanism must be one of 'laplace', 'gaussian', 'analytic_gaussian'"),
     (lambda: compute_mechanism(n_samples=0), r"n_samples must be an integer in \[1, inf\]"),
-    (lambda: clipped_sum_sensitivity(0.0, 3), r"max_norm must be in \(0, inf\]"),
+    (lambda: clipped_sum_sensitivity(0.0, 3), r"max_norm must be in \(0, inf\)"),
     (lambda: clipped_sum_sensitivity(1.0, 0), r"dim must be an integer in \[1, inf\]"),
-    (lambda: output_densities("laplace", 0.0, 0, 1, [0]), r"scale must be in \(0, inf\]"),
+    (lambda: output_densities("laplace", 0.0, 0, 1, [0]), r"scale must be in \(0, inf\)"),
 ])
 def test_mechanism_bad_inputs_raise(call, match):
     with pytest.raises(ValueError, match=match):

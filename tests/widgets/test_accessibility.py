@@ -35,7 +35,7 @@ UNITLESS = (
     # counts
     "steps", "round", "epoch", "examples", "times",
     # categories
-    "client", "metric", "word", "occupation", "way of training",
+    "client", "metric", "word", "occupation", "way of training", "group",
 )
 
 
@@ -117,7 +117,8 @@ KEYBOARD_CONTROLS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSli
                      widgets.SelectionSlider, widgets.Dropdown, widgets.ToggleButtons,
                      widgets.RadioButtons, widgets.Text, widgets.Checkbox)
 #: Everything else an explorer may contain: layout, text, the plot and native <button>s.
-OTHER_WIDGETS = (widgets.Box, widgets.HTML, PlotImage, widgets.Button, widgets.IntProgress)
+OTHER_WIDGETS = (widgets.Box, widgets.HTML, PlotImage, widgets.Button, widgets.IntProgress,
+                 widgets.FileUpload)
 INTERACTIVE_HTML = re.compile(r"<(button|input|select|textarea)\b|\bon\w+\s*=|tabindex", re.I)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_choice, check_int, check_number
+from trustlab._validate import check_array, check_choice, check_int, check_number
 from trustlab.attacks.canaries import (candidate_texts, exposure, extract_secret, extrapolated_exposure,
                                        insert_canaries, make_canaries, sequence_log_likelihood)
 from trustlab.attacks.nlu import DEFENSES, train_nlu
@@ -84,9 +84,11 @@ def compute_canary_attack(repetitions=20, defense="none", *, target_epsilon=8.0,
     n_samples : int
         Random candidates the extrapolated exposure is fitted on.
     """
-    r = check_int("repetitions", repetitions, 1)
+    r = check_int("repetitions", repetitions, 1, 1000)
     check_choice("defense", defense, DEFENSES)
     check_number("target_epsilon", target_epsilon, 0, None, low_open=True)
+    check_int("n_canaries", n_canaries, 1, 8)
+    check_int("n_utterances", n_utterances, 10, 100_000)
     check_int("n_samples", n_samples, 10, 10**4)
     rng = numpy_rng(seed)
     canaries = make_canaries(n_canaries, seed=seed)
@@ -112,8 +114,11 @@ def _settings():
 
 def sweep_params(seed=0) -> dict:
     """What the canary sweep depends on (its cache key hashes this and the trustlab version)."""
+    from trustlab._random import check_seed
     from trustlab.attacks.nlu import SETTINGS
 
+    if not isinstance(check_seed(seed), int):
+        raise TypeError("seed must be an int here (it is part of the cache key), got a Generator")
     return {"repetitions": list(REPETITIONS), "settings": [list(s) for s in _settings()],
             "fixed": FIXED, "nlu": SETTINGS, "seed": seed}
 
@@ -140,7 +145,30 @@ def load_canary_sweep(seed=0, *, use_cache=True, progress=False) -> dict:
     from trustlab.cache import cached
 
     rows = cached(SWEEP_NAME, sweep_params(seed), lambda: compute_sweep(seed, progress),
-                  shipped_dir=SWEEP_DIR, use_cache=use_cache)
+                  shipped_dir=SWEEP_DIR, use_cache=use_cache, check=_check_rows)
+    return _decode(rows)
+
+
+def _check_rows(rows) -> None:
+    """Raise unless ``rows`` is the full sweep: every (setting, repetitions) once, values in range."""
+    sweep = _decode(rows)
+    want = {(d, e, r) for d, e in _settings() for r in REPETITIONS}
+    if set(sweep) != want or len(rows) != len(want):
+        raise ValueError(f"expected the {len(want)} settings x repetitions of the sweep, got {len(rows)} rows")
+    for key, res in sweep.items():
+        n = len(res.canaries)
+        if not (len(res.exposures) == len(res.extrapolated) == len(res.extracted) == n >= 1):
+            raise ValueError(f"{key}: lists of different lengths")
+        check_array("exposures", res.exposures, min_value=0, max_value=res.max_exposure)
+        check_array("extrapolated", res.extrapolated, min_value=0)
+        check_number("test_accuracy", res.test_accuracy, 0, 1)
+        check_number("test_nll", res.test_nll, 0)
+        check_number("epsilon", res.epsilon, 0, low_open=True, allow_inf=True)
+
+
+def _decode(rows) -> dict:
+    if not isinstance(rows, list):
+        raise ValueError(f"expected a list of rows, got {type(rows).__name__}")
     out = {}
     for row in rows:
         eps = math.inf if row["epsilon"] is None else row["epsilon"]

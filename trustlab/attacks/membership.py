@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.stats import norm
 
-from trustlab._validate import check_choice, check_int
+from trustlab._validate import check_array, check_bool, check_choice, check_int, check_number
 
 __all__ = ["ATTACKS", "AttackResult", "attack_scores", "compute_membership_attack", "lira_scores",
            "loss_scores", "roc_metrics", "tpr_at_fpr"]
@@ -50,11 +50,9 @@ class AttackResult:
 
 
 def _check_pair(scores, is_member):
-    scores = np.asarray(scores, dtype=float)
-    is_member = np.asarray(is_member, dtype=bool)
-    if scores.ndim != 1 or scores.shape != is_member.shape:
-        raise ValueError(f"scores and is_member must be 1-d of the same length, got shapes "
-                         f"{scores.shape} and {is_member.shape}")
+    scores = check_array("scores", scores, ndim=1)
+    is_member = check_array("is_member", is_member, kind="bool", ndim=1, length=len(scores),
+                            length_name="scores")
     if is_member.all() or not is_member.any():
         raise ValueError("is_member must contain both members (True) and non-members (False)")
     return scores, is_member
@@ -63,12 +61,20 @@ def _check_pair(scores, is_member):
 def tpr_at_fpr(fpr, tpr, max_fpr) -> float:
     """The largest TPR on the ROC curve whose FPR is at most ``max_fpr`` (1 is a perfect attack).
 
+    ``fpr`` and ``tpr`` are a ROC curve (as :func:`roc_metrics` returns it); it starts at
+    (0, 0), so a curve with no point at FPR <= ``max_fpr`` is not one.
+
     >>> tpr_at_fpr([0.0, 0.005, 0.02, 1.0], [0.0, 0.3, 0.5, 1.0], 0.01)
     0.3
     """
-    fpr, tpr = np.asarray(fpr), np.asarray(tpr)
+    fpr = check_array("fpr", fpr, ndim=1, min_value=0, max_value=1)
+    tpr = check_array("tpr", tpr, ndim=1, min_value=0, max_value=1, length=len(fpr), length_name="fpr")
+    max_fpr = check_number("max_fpr", max_fpr, 0, 1)
     ok = fpr <= max_fpr
-    return float(tpr[ok].max()) if ok.any() else 0.0
+    if not ok.any():
+        raise ValueError(f"fpr has no point at or below max_fpr={max_fpr:g} (a ROC curve starts at "
+                         f"FPR 0), got min(fpr)={fpr.min():g}")
+    return float(tpr[ok].max())
 
 
 def roc_metrics(scores, is_member):
@@ -91,7 +97,7 @@ def loss_scores(confidences) -> np.ndarray:
     >>> loss_scores([0.0]).round(3).tolist()   # p_y = 0.5, loss = log 2
     [-0.693]
     """
-    phi = np.asarray(confidences, dtype=float)
+    phi = check_array("confidences", confidences)
     return -np.logaddexp(0.0, -phi)
 
 
@@ -118,15 +124,20 @@ def lira_scores(target, shadows, shadow_in, *, online=True, fix_variance=True) -
     >>> (lira_scores(np.array([3.0, 3.0, 0.0, 0.0]), shadows, shadow_in) > 0).tolist()
     [True, True, False, False]
     """
-    target = np.asarray(target, dtype=float)
-    shadows = np.asarray(shadows, dtype=float)
-    shadow_in = np.asarray(shadow_in, dtype=bool)
+    target = check_array("target", target, ndim=(1, 2))
+    shadows = check_array("shadows", shadows, ndim=(2, 3))
+    shadow_in = check_array("shadow_in", shadow_in, kind="bool", ndim=(2, 3))
+    check_bool("online", online)
+    check_bool("fix_variance", fix_variance)
     # Leading axes (several targets at once) broadcast: target (..., n), shadows (..., k, n).
     if (shadows.ndim != target.ndim + 1 or shadows.shape != shadow_in.shape
             or shadows.shape[-1] != target.shape[-1] or shadows.shape[:-2] != target.shape[:-1]):
         raise ValueError(f"shadows and shadow_in must be (k, n) with n = len(target) = {target.shape[-1]}, "
                          f"got {shadows.shape} and {shadow_in.shape}")
     check_int("number of shadow models (K)", shadows.shape[-2], 2)
+    if (~shadow_in).sum(axis=(-2, -1)).min() == 0 or (online and shadow_in.sum(axis=(-2, -1)).min() == 0):
+        need = "both IN (True) and OUT (False) entries (online LiRA)" if online else "OUT (False) entries"
+        raise ValueError(f"shadow_in must have {need}: a Gaussian cannot be fitted to no shadow models")
     mu_out, sd_out = _fit(shadows, ~shadow_in, fix_variance)
     if not online:
         return (target - mu_out) / sd_out
@@ -162,7 +173,13 @@ def attack_scores(shadow_set, attack="lira_online", n_shadows=None, *, n_targets
     attacked (default all). Pooling targets averages out which images happen to be members of
     one model, so AUCs are precise to about ±0.01 instead of ±0.05 with one target.
     """
+    from trustlab.attacks.shadows import ShadowSet
+
+    if not isinstance(shadow_set, ShadowSet):
+        raise TypeError(f"shadow_set must be a trustlab.attacks.shadows.ShadowSet (load_shadow_sets() "
+                        f"or train_shadow_set()), got {type(shadow_set).__name__}")
     check_choice("attack", attack, ATTACKS)
+    check_bool("fix_variance", fix_variance)
     conf, in_mask = shadow_set.confidences, shadow_set.in_mask
     n_models = len(conf)
     k = n_models - 1 if n_shadows is None else check_int("n_shadows", n_shadows, 2, n_models - 1)

@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_int, check_number
+from trustlab._validate import check_array, check_bool, check_int, check_keys, check_number
 from trustlab.data import load_digits
 from trustlab.models import mlp
 from trustlab.privacy.accounting import epsilon as privacy_epsilon
@@ -74,8 +74,15 @@ def logit_confidence(logits, y) -> np.ndarray:
     >>> logit_confidence(np.log([[0.8, 0.1, 0.1]]), [0]).round(3).tolist()   # log(0.8 / 0.2)
     [1.386]
     """
-    logits = torch.as_tensor(np.asarray(logits), dtype=torch.float64)
-    y = torch.as_tensor(np.asarray(y), dtype=torch.int64)
+    if isinstance(logits, torch.Tensor):
+        logits = logits.detach().cpu().numpy()
+    logits = check_array("logits", logits, ndim=2)
+    if logits.shape[1] < 2:
+        raise ValueError(f"logits must have at least 2 classes (columns), got shape {logits.shape}")
+    y = check_array("y", y, kind="int", ndim=1, length=len(logits), length_name="logits",
+                    min_value=0, max_value=logits.shape[1] - 1)
+    logits = torch.as_tensor(logits, dtype=torch.float64)
+    y = torch.as_tensor(y, dtype=torch.int64)
     own = logits.gather(1, y[:, None])[:, 0]
     others = logits.scatter(1, y[:, None], -math.inf)
     return (own - torch.logsumexp(others, dim=1)).numpy()
@@ -104,6 +111,22 @@ def _pool(n_pool, seed):
     return X[:n_pool], y[:n_pool], X[n_pool:], y[n_pool:]
 
 
+def _check_recipe(recipe) -> dict:
+    """:data:`RECIPE` with ``recipe``'s overrides, each checked (a typo such as ``epoch`` is refused)."""
+    r = {**RECIPE, **check_keys("recipe", recipe or {}, RECIPE)}
+    for name in ("n_pool", "epochs", "batch_size", "dp_batch_size"):
+        check_int(f"recipe['{name}']", r[name], 1)
+    for name in ("lr", "max_grad_norm", "dp_lr"):
+        check_number(f"recipe['{name}']", r[name], 0, None, low_open=True)
+    check_number("recipe['momentum']", r["momentum"], 0, 1, high_open=True)
+    check_number("recipe['delta']", r["delta"], 0, 1, low_open=True, high_open=True)
+    if isinstance(r["hidden"], (str, bytes)) or not isinstance(r["hidden"], (list, tuple)):
+        raise TypeError(f"recipe['hidden'] must be a list of layer widths, got {r['hidden']!r}")
+    for width in r["hidden"]:
+        check_int("recipe['hidden'] widths", width, 1, 4096)
+    return r
+
+
 def train_shadow_set(n_models=17, noise_multiplier=0.0, *, recipe=None, seed=0,
                      progress=False) -> ShadowSet:
     """Train ``n_models`` models (a target and its shadows, in turn) on random halves of the pool.
@@ -115,13 +138,14 @@ def train_shadow_set(n_models=17, noise_multiplier=0.0, *, recipe=None, seed=0,
     noise_multiplier : float >= 0
         0 trains with the plain loop; σ > 0 trains with DP-SGD at that noise multiplier.
     recipe : dict, optional
-        Overrides of :data:`RECIPE`.
+        Overrides of :data:`RECIPE` (only its keys).
     seed : int
         Seeds the pool, the halves, every model's init, shuffling and noise.
     """
     check_int("n_models", n_models, 3)
     sigma = check_number("noise_multiplier", noise_multiplier, 0)
-    r = {**RECIPE, **(recipe or {})}
+    r = _check_recipe(recipe)
+    check_bool("progress", progress)
     X, y, X_out, y_out = _pool(r["n_pool"], seed)
     rng = numpy_rng(seed)
     # Balanced halves: each example is in exactly half of the models (Carlini et al. 2022).
@@ -165,13 +189,40 @@ def _decode(d: dict) -> ShadowSet:
                      d["noise_multiplier"], eps, d["delta"])
 
 
+def _check_sweep_value(value, params) -> None:
+    """Raise unless ``value`` is a cached sweep for ``params``: one well-formed ShadowSet per σ."""
+    if not isinstance(value, list) or len(value) != len(params["noise_multipliers"]):
+        raise ValueError(f"expected a list of {len(params['noise_multipliers'])} shadow sets")
+    n, pool = params["n_models"], params["recipe"]["n_pool"]
+    for sigma, d in zip(params["noise_multipliers"], value):
+        s = _decode(d)
+        if s.confidences.shape != (n, pool) or s.in_mask.shape != (n, pool) or s.test_accuracy.shape != (n,):
+            raise ValueError(f"sigma={sigma:g}: arrays of shapes {s.confidences.shape}, {s.in_mask.shape}, "
+                             f"{s.test_accuracy.shape}; expected ({n}, {pool}) and ({n},)")
+        check_array("confidences", s.confidences)
+        check_array("test_accuracy", s.test_accuracy, min_value=0, max_value=1)
+        if s.noise_multiplier != sigma or not (s.epsilon > 0) or not 0 < s.delta < 1:
+            raise ValueError(f"sigma={sigma:g}: noise_multiplier={s.noise_multiplier!r}, "
+                             f"epsilon={s.epsilon!r}, delta={s.delta!r}")
+
+
 def sweep_params(noise_multipliers=None, n_models=None, *, recipe=None, seed=0) -> dict:
     """What a shadow sweep depends on (its cache key hashes this and the trustlab version)."""
-    sigmas = [check_number("noise_multipliers", s, 0)
-              for s in (SWEEP_SIGMAS if noise_multipliers is None else noise_multipliers)]
+    from trustlab._random import check_seed
+
+    if noise_multipliers is None:
+        sigmas = list(SWEEP_SIGMAS)
+    elif isinstance(noise_multipliers, (str, bytes)) or not hasattr(noise_multipliers, "__iter__"):
+        raise TypeError(f"noise_multipliers must be a list of numbers, got {noise_multipliers!r}")
+    else:
+        sigmas = [check_number("noise_multipliers", s, 0) for s in noise_multipliers]
+    if not sigmas or len(set(sigmas)) != len(sigmas):
+        raise ValueError(f"noise_multipliers must be a non-empty list of distinct values, got {sigmas}")
     n_models = SWEEP_MODELS if n_models is None else check_int("n_models", n_models, 3)
+    if isinstance(check_seed(seed), np.random.Generator):
+        raise TypeError("seed must be an int here (it is part of the cache key), got a Generator")
     return {"noise_multipliers": sigmas, "n_models": n_models,
-            "recipe": {**RECIPE, **(recipe or {})}, "seed": seed}
+            "recipe": _check_recipe(recipe), "seed": int(seed)}
 
 
 def compute_sweep(noise_multipliers=None, n_models=None, *, recipe=None, seed=0,
@@ -188,7 +239,7 @@ def load_shadow_sets(noise_multipliers=None, n_models=None, *, recipe=None, seed
 
     Defaults are the shipped sweep (:data:`SWEEP_SIGMAS`, :data:`SWEEP_MODELS` models). The
     cache key holds every argument and the trustlab version (:func:`trustlab.cache.cached`);
-    ``use_cache=False`` retrains live.
+    every entry read is checked (shapes, ranges); ``use_cache=False`` retrains live.
     """
     from trustlab.cache import cached
 
@@ -196,5 +247,6 @@ def load_shadow_sets(noise_multipliers=None, n_models=None, *, recipe=None, seed
     value = cached(SWEEP_NAME, params,
                    lambda: compute_sweep(params["noise_multipliers"], params["n_models"],
                                          recipe=recipe, seed=seed, progress=progress),
-                   shipped_dir=SWEEP_DIR, use_cache=use_cache)
+                   shipped_dir=SWEEP_DIR, use_cache=use_cache,
+                   check=lambda v: _check_sweep_value(v, params))
     return {s: _decode(v) for s, v in zip(params["noise_multipliers"], value)}

@@ -120,6 +120,23 @@ def _validate(num_clients, num_rounds, local_epochs, alpha, fraction_fit, strate
     check_choice("engine", engine, ENGINES)
 
 
+def _validate_training(proximal_mu, dataset, partitioning, lr, batch_size, dp, noise_multiplier,
+                       clipping_norm, group_resample):
+    """Everything a client or the server would refuse, refused here before any client starts."""
+    from trustlab.federated.task import DATASETS, PARTITIONINGS
+
+    check_number("proximal_mu", proximal_mu, 0)
+    check_choice("dataset", dataset, DATASETS)
+    check_choice("partitioning", partitioning, PARTITIONINGS)
+    check_number("lr", lr, 0, None, low_open=True)
+    check_int("batch_size", batch_size, 1)
+    check_choice("dp", dp, ("none", "server", "client"))
+    # Checked even with dp="none" (where they are unused): a typo is refused, not ignored.
+    check_number("noise_multiplier", noise_multiplier, 0)
+    check_number("clipping_norm", clipping_norm, 0, None, low_open=True)
+    check_number("group_resample", group_resample, 0, 1)
+
+
 def _simulate(server_app, client_app, num_clients):
     from flwr.simulation import run_simulation
 
@@ -158,8 +175,14 @@ def run_federated(num_clients=10, num_rounds=5, local_epochs=1, alpha=0.5, fract
     proximal_mu : float
         FedProx's μ (ignored by FedAvg).
     dataset, partitioning : ``"digits"`` / ``"adult"``; ``"iid"``, ``"dirichlet"``, ``"natural"``.
+    lr : float > 0
+        Clients' learning rate (finite).
+    batch_size : int >= 1
+        Clients' mini-batch size (an exact integer: 2.9 is refused, not truncated).
     dp : {"none", "server", "client"}
         Flower's DP wrapper with fixed clipping (server- or client-side clipping).
+    noise_multiplier, clipping_norm : float
+        DP noise σ >= 0 and clipping norm C > 0 (finite; checked even when ``dp="none"``).
     group_resample : float in [0, 1]
         Adult only: each client resamples its rows by sex and label before training
         (:func:`trustlab.federated.task.client_data`); 0 leaves the data as it is.
@@ -171,8 +194,8 @@ def run_federated(num_clients=10, num_rounds=5, local_epochs=1, alpha=0.5, fract
     (3, 4, True)
     """
     _validate(num_clients, num_rounds, local_epochs, alpha, fraction_fit, strategy, seed, engine)
-    check_number("proximal_mu", proximal_mu, 0)
-    check_choice("dp", dp, ("none", "server", "client"))
+    _validate_training(proximal_mu, dataset, partitioning, lr, batch_size, dp, noise_multiplier,
+                       clipping_norm, group_resample)
     overrides = {"num-server-rounds": int(num_rounds), "fraction-train": float(fraction_fit),
                  "local-epochs": int(local_epochs), "lr": float(lr), "batch-size": int(batch_size),
                  "strategy": strategy, "proximal-mu": float(proximal_mu), "dataset": dataset,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trustlab._validate import check_choice, check_number
+from trustlab._validate import check_choice, check_int, check_number
 
 __all__ = ["DPFederatedResult", "client_level_epsilon", "compute_dp_federated"]
 
@@ -32,7 +32,7 @@ def client_level_epsilon(noise_multiplier, num_rounds, sample_rate=1.0, delta=1e
     """
     from trustlab.privacy.accounting import epsilon
 
-    return epsilon(noise_multiplier, sample_rate, int(num_rounds), delta=delta)
+    return epsilon(noise_multiplier, sample_rate, check_int("num_rounds", num_rounds, 1), delta=delta)
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,6 +78,7 @@ def compute_dp_federated(noise_multiplier=1.0, clipping_norm=1.0, *, num_clients
     sigma = check_number("noise_multiplier", noise_multiplier, 0, 100, low_open=True)
     c = check_number("clipping_norm", clipping_norm, 0, None, low_open=True)
     check_choice("clipping", clipping, ("server", "client"))
+    check_number("delta", delta, 0, 1, low_open=True, high_open=True)
     run = run_federated(num_clients, num_rounds, 1, alpha, 1.0, "fedavg", seed, engine, dp=clipping,
                         noise_multiplier=sigma, clipping_norm=c)
     return DPFederatedResult(run, sigma, c, client_level_epsilon(sigma, num_rounds, 1.0, delta), delta)

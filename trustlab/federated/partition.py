@@ -11,15 +11,15 @@ from __future__ import annotations
 import numpy as np
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_int, check_number
+from trustlab._validate import check_array, check_int, check_number
 
 __all__ = ["dirichlet_partition", "iid_partition", "label_distribution", "natural_partition"]
 
 
 def _check_labels(y):
-    y = np.asarray(y)
-    if y.ndim != 1 or len(y) == 0:
-        raise ValueError(f"y must be a non-empty 1-d array of labels, got shape {y.shape}")
+    y = check_array("y", y, kind="any", ndim=1)
+    if y.dtype.kind not in "iuUS":  # floats (NaN), booleans and objects are not class labels
+        raise TypeError(f"y must hold class labels (integers or strings), got dtype {y.dtype}")
     return y
 
 
@@ -62,7 +62,7 @@ def dirichlet_partition(y, num_clients, alpha, *, seed=0) -> list[np.ndarray]:
     num_clients : int
         Between 1 and ``len(y)``.
     alpha : float
-        Concentration, > 0.
+        Concentration, > 0 and finite (IID is ``iid_partition``).
     seed : int
 
     >>> y = np.repeat(np.arange(10), 50)
@@ -72,7 +72,7 @@ def dirichlet_partition(y, num_clients, alpha, *, seed=0) -> list[np.ndarray]:
     >>> dirichlet_partition(y, 5, alpha=0)
     Traceback (most recent call last):
     ...
-    ValueError: alpha must be in (0, inf], got 0
+    ValueError: alpha must be in (0, inf), got 0
     """
     y = _check_labels(y)
     num_clients = _check_clients(num_clients, len(y))
@@ -112,9 +112,14 @@ def natural_partition(groups, *, min_size=1) -> tuple[list[np.ndarray], list]:
     >>> names, [p.tolist() for p in parts]
     (['a', 'b', 'c'], [[0, 2], [1], [3]])
     """
+    if isinstance(groups, (str, bytes)):
+        raise TypeError(f"groups must be a sequence of group values, got a {type(groups).__name__}")
     values = np.asarray(groups, dtype=object)
     if values.ndim != 1 or len(values) == 0:
         raise ValueError(f"groups must be a non-empty 1-d array, got shape {values.shape}")
+    for i, v in enumerate(values.tolist()):
+        if v is None or (isinstance(v, float) and v != v):
+            raise ValueError(f"groups must give every row a group, got {v!r} at index {i}")
     check_int("min_size", min_size, 1)
     names = sorted(set(values.tolist()), key=str)
     parts = [np.flatnonzero(values == name) for name in names]
@@ -127,9 +132,15 @@ def natural_partition(groups, *, min_size=1) -> tuple[list[np.ndarray], list]:
 def label_distribution(y, partitions, num_classes=None) -> np.ndarray:
     """Counts of each label per client: an array of shape (clients, classes).
 
+    ``num_classes`` defaults to the largest label + 1 and may not be smaller.
+
     >>> label_distribution([0, 1, 1, 2], [np.array([0, 1]), np.array([2, 3])]).tolist()
     [[1, 1, 0], [0, 1, 1]]
     """
-    y = _check_labels(y)
-    k = int(num_classes or y.max() + 1)
-    return np.stack([np.bincount(y[np.asarray(p, dtype=int)], minlength=k) for p in partitions])
+    y = check_array("y", y, kind="int", ndim=1, min_value=0)
+    k = int(y.max()) + 1 if num_classes is None else check_int("num_classes", num_classes, int(y.max()) + 1)
+    if isinstance(partitions, (str, bytes, np.ndarray)) or not hasattr(partitions, "__len__") or not partitions:
+        raise ValueError(f"partitions must be a non-empty list of index arrays, got {partitions!r:.60}")
+    parts = [check_array(f"partitions[{i}]", p, kind="int", ndim=1, nonempty=False, min_value=0,
+                         max_value=len(y) - 1) for i, p in enumerate(partitions)]
+    return np.stack([np.bincount(y[p], minlength=k) for p in parts])

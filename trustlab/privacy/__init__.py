@@ -8,13 +8,12 @@ on them. The ``text`` room rewrites words with metric-DP noise in embedding spac
 """
 
 from trustlab.privacy.accounting import (
-    PrivacyPlan,
-    compute_privacy_plan,
     epsilon,
     epsilon_curve,
     noise_multiplier_for,
 )
 from trustlab.privacy.clipping import clip_and_noise
+from trustlab.privacy.planner import PrivacyPlan, compute_privacy_plan
 from trustlab.privacy.dpsgd import train_dp
 from trustlab.privacy.dpsgd_run import DPTrainResult
 from trustlab.privacy.dpsgd_sweep import DPSGDPoint, load_dpsgd_grid, load_privacy_utility

@@ -15,22 +15,23 @@ from __future__ import annotations
 import functools
 import math
 import warnings
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from trustlab._validate import check_choice, check_int, check_number
 
-__all__ = ["ACCOUNTANTS", "MAX_TARGET_EPSILON", "PLANNER_MAX_PRV_STEPS", "PrivacyPlan",
-           "compute_privacy_plan", "epsilon", "epsilon_curve", "noise_multiplier_for", "rdp_orders"]
+__all__ = ["ACCOUNTANTS", "MAX_PRV_POINTS", "MAX_TARGET_EPSILON", "epsilon", "epsilon_curve",
+           "noise_multiplier_for", "prv_cost", "rdp_orders"]
 
 #: Accountants understood by :func:`epsilon` and :func:`noise_multiplier_for`.
 ACCOUNTANTS = ("rdp", "prv")
 #: Largest ``target_epsilon`` accepted: e^1000 bounds no likelihood ratio worth stating, and the
 #: search would chase σ towards 0, where the accountants lose floating-point accuracy.
 MAX_TARGET_EPSILON = 1000.0
-#: Most steps :func:`compute_privacy_plan` sends to the PRV accountant (its memory grows with steps).
-PLANNER_MAX_PRV_STEPS = 100_000
+#: Largest grid the PRV accountant may discretize: measured here (2 cores) at about 2.5 µs and
+#: 200 bytes per point at worst, 3 million points stay under ~8 s and ~0.6 GB.
+MAX_PRV_POINTS = 3_000_000
+_PRV_SECONDS_PER_POINT, _PRV_BYTES_PER_POINT = 2.5e-6, 200
 # opacus.accountants.utils.get_noise_multiplier doubles σ from 20 and gives up above 1e6.
 _SIGMA_START, _MAX_SIGMA = 10.0, 1e6
 
@@ -72,6 +73,43 @@ def _rdp_epsilon(noise_multiplier, sample_rate, steps, delta):
     return float(eps)
 
 
+def prv_cost(noise_multiplier, sample_rate, steps, delta=1e-5) -> dict:
+    """Size of the grid Opacus' ``PRVAccountant`` would build, and its estimated time and memory.
+
+    The accountant discretizes the privacy loss on [-L, L] with mesh ε_err / sqrt(T ln(12/δ_err) / 2)
+    (ε_err = 0.01, δ_err = δ / 1000); L comes from two RDP bounds (Gopi, Lee & Wutschitz 2021,
+    remark 5.6, as ``opacus.accountants.analysis.prv.compute_safe_domain_size`` computes it). Both
+    are cheap here (cached RDP), so the cost is known before anything is allocated. Seconds and
+    bytes scale the points by what this machine measured (2 cores).
+
+    >>> cost = prv_cost(1.0, 0.01, 1000)
+    >>> round(cost["points"], -4), cost["points"] <= MAX_PRV_POINTS
+    (130000.0, True)
+    """
+    eps_error, delta_error = 0.01, delta / 1000
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        bound = max(_rdp_epsilon(noise_multiplier, sample_rate, steps, delta_error / 4),
+                    _rdp_epsilon(noise_multiplier, sample_rate, 1, delta_error / (8 * steps)))
+    half_width = max(bound, eps_error) + 3
+    mesh = eps_error / math.sqrt(steps * math.log(12 / delta_error) / 2)
+    points = 2 * half_width / mesh if math.isfinite(half_width) else math.inf
+    return {"points": points, "seconds": points * _PRV_SECONDS_PER_POINT,
+            "bytes": points * _PRV_BYTES_PER_POINT}
+
+
+def _check_prv_cost(noise_multiplier, sample_rate, steps, delta):
+    cost = prv_cost(noise_multiplier, sample_rate, steps, delta)
+    if cost["points"] > MAX_PRV_POINTS:
+        raise ValueError(
+            f"the PRV accountant would need a grid of {cost['points']:.3g} points for noise_multiplier="
+            f"{noise_multiplier:g}, sample_rate={sample_rate:g}, steps={steps:,}, delta={delta:g} "
+            f"(estimated {cost['seconds']:.0f} s and {cost['bytes'] / 1e9:.1f} GB); the limit is "
+            f"{MAX_PRV_POINTS:,} points (~{MAX_PRV_POINTS * _PRV_SECONDS_PER_POINT:.0f} s, "
+            f"~{MAX_PRV_POINTS * _PRV_BYTES_PER_POINT / 1e9:.1f} GB). Use accountant='rdp', fewer steps, "
+            "more noise or a smaller sample_rate")
+
+
 @functools.lru_cache(maxsize=1024)
 def _prv_epsilon(noise_multiplier, sample_rate, steps, delta):
     from opacus.accountants import PRVAccountant
@@ -85,6 +123,7 @@ def _prv_epsilon(noise_multiplier, sample_rate, steps, delta):
 def _epsilon(noise_multiplier, sample_rate, steps, delta, accountant):
     if accountant == "rdp":
         return _rdp_epsilon(noise_multiplier, sample_rate, steps, delta)
+    _check_prv_cost(noise_multiplier, sample_rate, steps, delta)  # before anything is allocated
     return _prv_epsilon(noise_multiplier, sample_rate, steps, delta)
 
 
@@ -93,7 +132,10 @@ def epsilon(noise_multiplier, sample_rate, steps, delta=1e-5, accountant="rdp") 
 
     Smaller is better: 0 would mean the output does not depend on any one example. The value
     is exactly what Opacus' ``RDPAccountant`` (``accountant="rdp"``, fast, cached) or
-    ``PRVAccountant`` (``"prv"``, tighter, 0.1–15 s, cached) reports for the same arguments.
+    ``PRVAccountant`` (``"prv"``, tighter, 0.1–8 s, cached) reports for the same arguments.
+    PRV's cost is estimated first (:func:`prv_cost`): a setting that would need more than
+    :data:`MAX_PRV_POINTS` grid points (seconds to minutes, gigabytes) is refused with the
+    estimate, before anything runs.
 
     Parameters
     ----------
@@ -111,8 +153,6 @@ def epsilon(noise_multiplier, sample_rate, steps, delta=1e-5, accountant="rdp") 
     2.101
     """
     sigma = check_number("noise_multiplier", noise_multiplier, 0.0, low_open=True)
-    if math.isinf(sigma):
-        raise ValueError("noise_multiplier must be finite, got inf")
     q, t, d, a = _check_common(sample_rate, steps, delta, accountant)
     return _epsilon(sigma, q, t, d, a)
 
@@ -129,6 +169,17 @@ def epsilon_curve(noise_multiplier, sample_rate, steps, delta=1e-5) -> np.ndarra
     return np.array([epsilon(noise_multiplier, sample_rate, int(s), delta) for s in steps])
 
 
+@functools.lru_cache(maxsize=64)
+def _rdp_floor(delta) -> float:
+    """RDP's ε as σ → ∞ (every order's RDP → 0): what its (ε, δ) conversion alone costs."""
+    from opacus.accountants.analysis.rdp import get_privacy_spent
+
+    orders = list(rdp_orders())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return float(get_privacy_spent(orders=orders, rdp=np.zeros(len(orders)), delta=delta)[0])
+
+
 @functools.lru_cache(maxsize=1024)
 def _noise_multiplier_for(target, sample_rate, steps, delta, accountant, tolerance):
     # The search of opacus.accountants.utils.get_noise_multiplier, step for step (so its answer
@@ -137,6 +188,13 @@ def _noise_multiplier_for(target, sample_rate, steps, delta, accountant, toleran
     def eps(sigma):
         return _epsilon(sigma, sample_rate, steps, delta, accountant)
 
+    if accountant == "rdp":  # reachability first, instantly: no σ beats RDP's σ → ∞ floor
+        floor = _rdp_floor(delta)
+        if target <= floor:
+            raise ValueError(
+                f"target_epsilon={target:g} is unreachable with delta={delta:g} ({accountant}): even "
+                f"infinite noise spends epsilon={floor:.3g} after RDP's conversion to (epsilon, delta); "
+                f"allowed: target_epsilon > {floor:.3g}")
     sigma_low, sigma_high, eps_high = 0.0, _SIGMA_START, math.inf
     while eps_high > target:
         sigma_high = 2 * sigma_high
@@ -174,63 +232,3 @@ def noise_multiplier_for(target_epsilon, sample_rate, steps, delta=1e-5, account
     q, t, d, a = _check_common(sample_rate, steps, delta, accountant)
     tol = check_number("epsilon_tolerance", epsilon_tolerance, 0.0, 1.0, low_open=True)
     return _noise_multiplier_for(target, q, t, d, a, tol)
-
-
-@dataclass(frozen=True)
-class PrivacyPlan:
-    """One DP-SGD privacy budget: σ, q, steps and δ, and the ε they spend (or the σ a target needs)."""
-
-    mode: str
-    noise_multiplier: float
-    sample_rate: float
-    epochs: int
-    steps: int
-    delta: float
-    epsilon: float
-    target_epsilon: float | None = None
-    prv_epsilon: float | None = None
-    curve_steps: np.ndarray = field(default=None, repr=False, compare=False)
-    curve_epsilon: np.ndarray = field(default=None, repr=False, compare=False)
-    curve_full_batch: np.ndarray = field(default=None, repr=False, compare=False)
-
-    def summary(self) -> str:
-        """A rounded one-line summary."""
-        setting = f"q={self.sample_rate:.3g}  steps={self.steps:,} ({self.epochs} epochs)  delta={self.delta:g}"
-        prv = "" if self.prv_epsilon is None else f"  PRV epsilon={self.prv_epsilon:.2f}"
-        if self.mode == "noise_multiplier":
-            return (f"target epsilon={self.target_epsilon:.2f} -> noise_multiplier={self.noise_multiplier:.3f}"
-                    f" (RDP epsilon={self.epsilon:.2f})  {setting}{prv}")
-        return f"noise_multiplier={self.noise_multiplier:.3f}  {setting} -> RDP epsilon={self.epsilon:.2f}{prv}"
-
-
-def compute_privacy_plan(mode="epsilon", noise_multiplier=1.0, target_epsilon=3.0, sample_rate=0.01,
-                         epochs=10, delta=1e-5, with_prv=False) -> PrivacyPlan:
-    """Plan a DP-SGD budget: σ → ε (``mode="epsilon"``) or target ε → σ (``mode="noise_multiplier"``).
-
-    ``steps = round(epochs / sample_rate)`` (Poisson sampling draws 1/q batches per epoch on
-    average). The RDP answer is live; ``with_prv=True`` adds the tighter PRV ε (0.1–15 s). The
-    result also holds ε after 1 … 10× the planned steps, with sampling rate q and without
-    sampling (q = 1, every step sees everyone): composition and amplification in one plot.
-
-    >>> compute_privacy_plan("epsilon", noise_multiplier=1.0, sample_rate=0.01, epochs=10).summary()
-    'noise_multiplier=1.000  q=0.01  steps=1,000 (10 epochs)  delta=1e-05 -> RDP epsilon=2.10'
-    """
-    check_choice("mode", mode, ("epsilon", "noise_multiplier"))
-    q = check_number("sample_rate", sample_rate, 0.0, 1.0, low_open=True)
-    n_epochs = check_int("epochs", epochs, 1)
-    steps = max(1, round(n_epochs / q))
-    target = None
-    if mode == "noise_multiplier":
-        target = check_number("target_epsilon", target_epsilon, 0.0, MAX_TARGET_EPSILON, low_open=True)
-        noise_multiplier = noise_multiplier_for(target, q, steps, delta)
-    eps = epsilon(noise_multiplier, q, steps, delta)
-    if with_prv and steps > PLANNER_MAX_PRV_STEPS:
-        raise ValueError(f"steps={steps:,} (epochs / sample_rate) is too many for the planner's PRV accountant; "
-                         f"allowed: steps <= {PLANNER_MAX_PRV_STEPS:,} (1e6 steps take ~10 s and ~0.6 GB here). "
-                         "Use RDP, fewer epochs or a larger sample_rate")
-    prv = epsilon(noise_multiplier, q, steps, delta, accountant="prv") if with_prv else None
-    grid = np.unique(np.append(np.geomspace(1, 10 * steps, 40).round().astype(int), steps))
-    curve = epsilon_curve(noise_multiplier, q, grid, delta)
-    full = epsilon_curve(noise_multiplier, 1.0, grid, delta)
-    return PrivacyPlan(mode, float(noise_multiplier), q, n_epochs, steps, float(delta), eps, target, prv,
-                       grid, curve, full)

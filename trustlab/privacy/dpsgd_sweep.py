@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from trustlab._validate import check_int, check_keys, check_number
 from trustlab.cache import cached
 from trustlab.privacy.accounting import epsilon
 from trustlab.privacy.dpsgd import DEFAULTS, train_dp
@@ -117,15 +118,71 @@ class _Serial:
         return map(fn, jobs)
 
 
+def _check_grid(grid) -> dict:
+    """``grid`` (default :data:`GRID`): every key of GRID, each a non-empty list of distinct values."""
+    if grid is None:
+        return GRID
+    grid = check_keys("grid", grid, GRID)
+    if set(grid) != set(GRID):
+        raise ValueError(f"grid must give values for {sorted(GRID)}, got {sorted(grid)}")
+    for name, values in grid.items():
+        if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple)) or not values:
+            raise ValueError(f"grid[{name!r}] must be a non-empty list, got {values!r:.60}")
+        for v in values:
+            if name in ("batch_size", "epochs"):
+                check_int(f"grid[{name!r}] values", v, 1, 100_000 if name == "batch_size" else 1000)
+            else:
+                check_number(f"grid[{name!r}] values", v, 0, None, low_open=True)
+        if len(set(values)) != len(values):
+            raise ValueError(f"grid[{name!r}] values must be distinct, got {list(values)}")
+    return {k: list(v) for k, v in grid.items()}
+
+
+def _check_grid_rows(rows, grid) -> None:
+    """Raise unless ``rows`` holds every point of ``grid`` once, with values in range."""
+    want = set(itertools.product(*(grid[k] for k in ("noise_multiplier", "max_grad_norm", "batch_size",
+                                                      "epochs"))))
+    got = [(r["noise_multiplier"], r["max_grad_norm"], r["batch_size"], r["epochs"]) for r in rows]
+    if set(got) != want or len(got) != len(want):
+        raise ValueError(f"expected the {len(want)} points of the grid, got {len(got)} rows")
+    for r in rows:
+        for name in ("test_accuracy", "plain_test_accuracy"):
+            check_number(name, r[name], 0, 1)
+        for name in ("epsilon_rdp", "epsilon_prv", "seconds", "plain_seconds", "cpu_seconds",
+                     "plain_cpu_seconds"):
+            check_number(name, r[name], 0, low_open=True)
+        check_number("delta", r["delta"], 0, 1, low_open=True, high_open=True)
+
+
 def grid_params(grid=None) -> dict:
     """What the ``dpsgd_grid`` sweep depends on (its cache key hashes this and the version)."""
-    return {"grid": grid or GRID, "fixed": FIXED}
+    return {"grid": _check_grid(grid), "fixed": FIXED}
 
 
 def utility_params(epsilons=None, seeds=(0, 1, 2)) -> dict:
     """What the ``dpsgd_privacy_utility`` sweep depends on."""
-    return {"epsilons": list(epsilons or EPSILONS), "seeds": list(seeds), "recipes": RECIPES,
+    epsilons = EPSILONS if epsilons is None else epsilons
+    for name, values in (("epsilons", epsilons), ("seeds", seeds)):
+        if isinstance(values, (str, bytes)) or not isinstance(values, (list, tuple)) or not values:
+            raise ValueError(f"{name} must be a non-empty list, got {values!r:.60}")
+    eps = [check_number("epsilons", e, 0, 100, low_open=True) for e in epsilons]
+    unknown = [e for e in eps if e not in EPSILONS]
+    if unknown:  # the tuned recipe's epochs are set per ε (RECIPES)
+        raise ValueError(f"epsilons must be among {EPSILONS} (the recipes' epochs are set per ε), got {unknown}")
+    return {"epsilons": eps, "seeds": [check_int("seeds", s, 0) for s in seeds], "recipes": RECIPES,
             "delta": 1e-5}
+
+
+def _check_utility_rows(rows, params) -> None:
+    want = len(RECIPES) * len(params["epsilons"]) * len(params["seeds"])
+    if not isinstance(rows, list) or len(rows) != want:
+        raise ValueError(f"expected {want} records")
+    for r in rows:
+        if r["recipe"] not in RECIPES or r["target_epsilon"] not in params["epsilons"]:
+            raise ValueError(f"unknown recipe or target epsilon in {r!r:.80}")
+        check_number("test_accuracy", r["test_accuracy"], 0, 1)
+        check_number("epsilon", r["epsilon"], 0, r["target_epsilon"] * 1.001, low_open=True)
+        check_number("noise_multiplier", r["noise_multiplier"], 0, low_open=True)
 
 
 def compute_dpsgd_grid(grid=None, *, processes=1, progress=True) -> list:
@@ -133,7 +190,8 @@ def compute_dpsgd_grid(grid=None, *, processes=1, progress=True) -> list:
 
     Returns JSON-able records (one per grid point); ε comes from Opacus' RDP and PRV accountants.
     """
-    grid = grid or GRID
+    grid = _check_grid(grid)
+    check_int("processes", processes, 1, 64)
     jobs = [(s, c, b, list(grid["epochs"]), FIXED) for s, c, b in itertools.product(
         grid["noise_multiplier"], grid["max_grad_norm"], grid["batch_size"])]
     rows = [row for rows in _map(_grid_run, jobs, processes, "DP-SGD grid", progress) for row in rows]
@@ -147,11 +205,16 @@ def compute_dpsgd_grid(grid=None, *, processes=1, progress=True) -> list:
 
 
 def load_dpsgd_grid(grid=None, *, processes=1, progress=True) -> dict:
-    """``{(σ, C, batch, epochs): DPSGDPoint}`` from the shipped sweep, the cache, or computed."""
-    grid = grid or GRID
+    """``{(σ, C, batch, epochs): DPSGDPoint}`` from the shipped sweep, the cache, or computed.
+
+    The default grid is shipped; a missing or damaged shipped file raises naming it (rebuild
+    with ``make sweeps``). Another ``grid`` is trained once (minutes) and kept in the user cache.
+    """
+    grid = _check_grid(grid)
+    check_int("processes", processes, 1, 64)
     rows = cached("dpsgd_grid", grid_params(grid),
                   lambda: compute_dpsgd_grid(grid, processes=processes, progress=progress),
-                  shipped_dir=SWEEP_DIR)
+                  shipped_dir=SWEEP_DIR, check=lambda rows: _check_grid_rows(rows, grid))
     points = [DPSGDPoint(**{k: r[k] for k in DPSGDPoint.__dataclass_fields__}) for r in rows]
     return {(p.noise_multiplier, p.max_grad_norm, p.batch_size, p.epochs): p for p in points}
 
@@ -186,8 +249,9 @@ def compute_privacy_utility(epsilons=None, seeds=(0, 1, 2), *, processes=1, prog
 
 def load_privacy_utility(epsilons=None, seeds=(0, 1, 2), *, processes=1, progress=True) -> list:
     """The privacy–utility records, from the shipped sweep, the cache, or computed."""
-    epsilons = list(epsilons or EPSILONS)
-    return cached("dpsgd_privacy_utility", utility_params(epsilons, seeds),
-                  lambda: compute_privacy_utility(epsilons, seeds, processes=processes,
+    params = utility_params(epsilons, seeds)
+    check_int("processes", processes, 1, 64)
+    return cached("dpsgd_privacy_utility", params,
+                  lambda: compute_privacy_utility(params["epsilons"], params["seeds"], processes=processes,
                                                   progress=progress),
-                  shipped_dir=SWEEP_DIR)
+                  shipped_dir=SWEEP_DIR, check=lambda rows: _check_utility_rows(rows, params))

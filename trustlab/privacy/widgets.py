@@ -10,7 +10,7 @@ import html
 
 import ipywidgets as widgets
 
-from trustlab.privacy.accounting import compute_privacy_plan
+from trustlab.privacy.planner import compute_privacy_plan
 from trustlab.privacy.loss import compute_mechanism
 from trustlab.privacy.plots import plot_mechanism, plot_privacy_plan, plot_randomized_response
 from trustlab.privacy.randomized_response import compute_randomized_response

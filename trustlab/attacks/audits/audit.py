@@ -16,7 +16,7 @@ import numpy as np
 from scipy.stats import beta
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_int, check_number
+from trustlab._validate import check_array, check_int, check_number
 
 __all__ = ["AuditResult", "PrivacyAudit", "audit_epsilon", "clopper_pearson", "compute_privacy_audit",
            "epsilon_lower_bound"]
@@ -112,8 +112,8 @@ def audit_epsilon(scores, is_member, *, delta=1e-5, confidence=0.95, epsilon=mat
         The δ of the (ε, δ) guarantee being audited.
     confidence : float in (0.5, 1)
         Each end of the interval holds with this probability.
-    epsilon : float
-        The accountant's ε, stored beside the bound.
+    epsilon : float >= 0
+        The accountant's ε, stored beside the bound (``inf``: trained without DP).
 
     >>> rng = np.random.default_rng(0)
     >>> members = np.r_[np.ones(500, bool), np.zeros(500, bool)]
@@ -121,13 +121,12 @@ def audit_epsilon(scores, is_member, *, delta=1e-5, confidence=0.95, epsilon=mat
     >>> r.epsilon_lb_low > 1, r.epsilon_lb_low <= r.epsilon_lb <= r.epsilon_lb_high
     (True, True)
     """
-    scores = np.asarray(scores, dtype=float)
-    is_member = np.asarray(is_member, dtype=bool)
-    if scores.ndim != 1 or scores.shape != is_member.shape:
-        raise ValueError(f"scores and is_member must be 1-d of the same length, got {scores.shape} "
-                         f"and {is_member.shape}")
+    scores = check_array("scores", scores, ndim=1)
+    is_member = check_array("is_member", is_member, kind="bool", ndim=1, length=len(scores),
+                            length_name="scores")
     delta = check_number("delta", delta, 0, 1, high_open=True)
     confidence = check_number("confidence", confidence, 0.5, 1, low_open=True, high_open=True)
+    epsilon = check_number("epsilon", epsilon, 0, allow_inf=True)
     half = numpy_rng(seed).permutation(len(scores)) < len(scores) // 2
     for part in (half, ~half):
         if is_member[part].all() or not is_member[part].any():
@@ -184,7 +183,8 @@ def compute_privacy_audit(shadow_set, attack="lira_online", n_shadows=None, *, c
     """
     from trustlab.attacks.membership import compute_membership_attack
 
-    result = compute_membership_attack(shadow_set, attack, n_shadows)
+    check_number("confidence", confidence, 0.5, 1, low_open=True, high_open=True)  # before the attack
+    result = compute_membership_attack(shadow_set, attack, n_shadows)  # checks shadow_set
     audit = audit_epsilon(result.scores, result.is_member, delta=shadow_set.delta,
                           confidence=confidence, epsilon=shadow_set.epsilon, seed=seed)
     return PrivacyAudit(result, audit)

@@ -14,7 +14,6 @@ number of canaries, and the comparison with the shadow-model audit (33 models pe
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 from pathlib import Path
 

@@ -203,7 +203,7 @@ def epsilon_delta_tpr_bound(fpr, epsilon, delta):
     0.0272
     """
     f = _check_fpr(fpr)
-    eps = check_number("epsilon", epsilon, 0.0)
+    eps = check_number("epsilon", epsilon, 0.0, allow_inf=True)  # inf: no DP, no bound
     d = check_number("delta", delta, 0.0, 1.0)
     if math.isinf(eps):
         return np.ones_like(f) if f.ndim else 1.0

@@ -1,0 +1,61 @@
+"""The bad-input table (``tests/bad_input_cases.py``): every row of a finished area is GOOD.
+
+GOOD means a ValueError/TypeError (or a file error) raised by trustlab itself, before any
+work starts, whose message names the parameter. A row whose call must return (a documented
+``inf``, say) must return. New public functions add rows there; see that module's docstring.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # `tests` as a package, as the e2e tests do
+from tests import bad_input_cases as cases  # noqa: E402
+
+FINISHED_ROWS = [r for r in cases.ROWS if r.area in cases.FINISHED]
+
+
+@pytest.mark.parametrize("row", FINISHED_ROWS, ids=lambda r: f"{r.area}: {r.label}")
+def test_bad_input_is_refused_naming_the_parameter(row):
+    category, what = cases.run(row)
+    expected = "LEGIT" if row.expect == "value" else "GOOD"
+    assert category == expected, f"{row.label} -> {category}: {what} (must name {row.param!r})"
+
+
+#: Modules whose public callables must each appear in the table (phase 2 adds its modules).
+COVERED = {
+    "trustlab.privacy.accounting": {"rdp_orders", "prv_cost"},
+    "trustlab.privacy.planner": {"PrivacyPlan"},
+    "trustlab.attacks.membership": {"AttackResult", "attack_scores"},
+    "trustlab.attacks.audits.audit": {"AuditResult", "PrivacyAudit"},
+    "trustlab.attacks.canaries": {"Canary", "exposure_from_rank"},
+    "trustlab.attacks.canary_sweep": {"CanaryResult", "ExposureCurves", "compute_sweep", "exposure_curves",
+                                      "setting_label", "sweep_params"},
+    "trustlab.attacks.shadows": {"ShadowSet", "compute_sweep", "dp_sgd", "sweep_params"},
+    "trustlab.federated.partition": set(),
+    "trustlab.federated.dp": {"DPFederatedResult"},
+    "trustlab.federated.api": {"FederatedResult", "quiet_flower", "ray_backend_config", "result_from_history"},
+    "trustlab.cache": {"cache_dir"},
+    "trustlab.data": {"damaged_data_file", "data_dir"},
+    "trustlab.app": {"Gallery", "make_gallery_from_query"},
+    "trustlab.gallery": {"GalleryEntry", "names"},
+    "trustlab.presets": {"parse_preset_json", "preset_cell"},
+    "trustlab.widgets": {"PlotImage", "describe_error"},
+}
+
+
+@pytest.mark.parametrize("module", sorted(COVERED))
+def test_every_public_function_of_a_covered_module_has_a_row(module):
+    """A new public function joins the table (or the module's exemption list, with a reason)."""
+    import importlib
+
+    mod = importlib.import_module(module)
+    public = {n for n in mod.__all__ if callable(getattr(mod, n)) and not inspect.isclass(getattr(mod, n))
+              or inspect.isclass(getattr(mod, n)) and n in ("Explorer", "Split")}
+    labels = " ".join(r.label for r in cases.ROWS)
+    missing = sorted(n for n in public - COVERED[module] if f"{n}(" not in labels)
+    assert not missing, f"{module}: add bad-input rows to tests/bad_input_cases.py for {missing}"
