@@ -41,6 +41,9 @@ class OccupationResult:
 
 def bio_features(embeddings, vocab, items) -> np.ndarray:
     """Mean word embedding of each bio (``items`` as returned by ``corpus.bios``)."""
+    if not isinstance(items, (list, tuple)) or not items:
+        raise TypeError(f"items must be a non-empty list of bios (words, occupation, gender), got "
+                        f"{type(items).__name__}")
     rows = [embeddings[[vocab.index[w] for w in words]].mean(0) for words, _, _ in items]
     return np.asarray(rows, dtype=np.float64)
 
@@ -52,6 +55,9 @@ def tpr_by_gender(y_true, y_pred, gender, occupation) -> dict:
     {'f': 1.0, 'm': 0.5}
     """
     y_true, y_pred, gender = (np.asarray(v) for v in (y_true, y_pred, gender))
+    if not (y_true.ndim == 1 and y_true.shape == y_pred.shape == gender.shape):
+        raise ValueError("y_true, y_pred and gender must be 1-d of the same length, got shapes "
+                         f"{y_true.shape}, {y_pred.shape} and {gender.shape}")
     out = {}
     for g in sorted(set(gender.tolist())):
         mask = (y_true == occupation) & (gender == g)

@@ -63,6 +63,9 @@ class Vocab:
         """``(X, y)``: every word of every sentence with its ``CONTEXT`` previous words (padded)."""
         X, y = [], []
         for words in sentences:
+            unknown = [w for w in words if w not in self.index]
+            if unknown:
+                raise ValueError(f"sentences must use only the vocabulary's words, got {unknown[:3]}")
             ids = [self.index[PAD]] * CONTEXT + [self.index[w] for w in words]
             for t in range(CONTEXT, len(ids)):
                 X.append(ids[t - CONTEXT:t])
@@ -76,6 +79,8 @@ def WindowLM(vocab_size, dim, hidden, generator) -> nn.Sequential:  # noqa: N802
     An ``nn.Sequential`` (Embedding, Flatten, Linear, Tanh, Linear) so that
     :func:`trustlab.training.train_many` trains many at once; weights start uniform in ±0.1.
     """
+    for name, value in (("vocab_size", vocab_size), ("dim", dim), ("hidden", hidden)):
+        check_int(name, value, 1, 1_000_000)
     model = nn.Sequential(nn.Embedding(vocab_size, dim), nn.Flatten(),
                           nn.Linear(CONTEXT * dim, hidden), nn.Tanh(), nn.Linear(hidden, vocab_size))
     with torch.no_grad():
@@ -119,7 +124,8 @@ def _model(vocab_size, dim, hidden, seed):
 @functools.lru_cache(maxsize=4)
 def teachers(seeds=(0,), n_per_occupation=N_PER_OCCUPATION):
     """``(stacked teacher LMs, vocab, corpora)``: one corpus and one teacher per seed."""
-    seeds = tuple(seeds)
+    seeds = _check_seeds(seeds)
+    check_int("n_per_occupation", n_per_occupation, 1, 10_000)
     corpora = [lm_corpus(n_per_occupation, seed=s) for s in seeds]
     vocab = vocabulary()
     return _train(vocab, corpora, None, 0.0, _TEACHER, seeds), vocab, corpora
@@ -151,6 +157,15 @@ def teacher_targets(model, vocab, X, mode="none"):
     return combined / combined.sum(1, keepdim=True)
 
 
+def _check_seeds(seeds):
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a sequence of ints, got {seeds!r:.60}")
+    seeds = tuple(check_int("seeds", s, 0) for s in seeds)
+    if not 1 <= len(seeds) <= 20:
+        raise ValueError(f"seeds must hold 1 to 20 seeds, got {len(seeds)}")
+    return seeds
+
+
 def distill_many(mode="none", swap_ratio=0.0, *, seeds=(0,), alpha=0.5, epochs=None):
     """Students distilled with role reversal ``mode`` and CDA ``swap_ratio``, one per seed.
 
@@ -163,7 +178,7 @@ def distill_many(mode="none", swap_ratio=0.0, *, seeds=(0,), alpha=0.5, epochs=N
     settings = dict(_STUDENT)
     if epochs is not None:
         settings["epochs"] = check_int("epochs", epochs, 1, 100)
-    seeds = tuple(seeds)
+    seeds = _check_seeds(seeds)
     big, vocab, corpora = teachers(seeds)
     texts = [[t.split() for t in augment([" ".join(s) for s in c], swap_ratio, seed=s)]
              for c, s in zip(corpora, seeds)]
@@ -186,6 +201,8 @@ def polarity(model, vocab) -> dict:
     Averaged over :func:`~trustlab.fairness.counterfactual.corpus.polarity_prompts`; +1 means
     "always he".
     """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a window LM (torch module), got {type(model).__name__}")
     he = [vocab.index[w] for w in HE_WORDS]
     she = [vocab.index[w] for w in SHE_WORDS]
     out = {}

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from trustlab._validate import check_choice, check_int
+from trustlab._validate import check_choice, check_int, check_number
 from trustlab.cache import cached
 from trustlab.fairness.counterfactual.role_reversal_result import (METRICS, RoleReversalResult,
                                                                    sweep_table)
@@ -62,7 +62,9 @@ def _merge(scores):
 def score_students(models, vocab, seeds):
     """Scores of stacked models (one per seed), merged: each metric a list over the seeds."""
     from trustlab.fairness.counterfactual.corpus import lm_corpus
+    from trustlab.fairness.counterfactual.role_reversal import _check_seeds
 
+    seeds = _check_seeds(seeds)
     return _merge([_score(models.member(k), vocab, lm_corpus(20, seed=s + 1000), s)
                    for k, s in enumerate(seeds)])
 
@@ -123,7 +125,18 @@ def role_reversal_sweep(*, seed=0, n_seeds=N_SEEDS, use_cache=True, progress=Fal
     check_int("n_seeds", n_seeds, 1, 20)
     seeds = tuple(range(seed, seed + n_seeds))
     return cached("role_reversal", _params(seeds), lambda: _compute(seeds, progress),
-                  shipped_dir=SHIPPED, use_cache=use_cache)
+                  shipped_dir=SHIPPED, use_cache=use_cache, check=_check_sweep)
+
+
+def _check_sweep(value):
+    """Raise unless ``value`` has the sweep's structure and every score is in range."""
+    n = len(value["seeds"])
+    for rec in [value["teacher"], *value["records"]]:
+        for m in METRICS:
+            if len(rec[m]) != n or not all(0 <= x < 1e3 for x in rec[m]):
+                raise ValueError(f"{m} must hold {n} finite non-negative values")
+        if not all(-1 <= x <= 1 for v in rec["polarity"].values() for x in v):
+            raise ValueError("polarity values must be in [-1, 1]")
 
 
 @functools.lru_cache(maxsize=2)
@@ -155,7 +168,10 @@ def compute_role_reversal_now(mode="none", swap_ratio=0.1, alpha=0.5, *, seed=0,
     from trustlab.fairness.counterfactual.role_reversal import MODES, distill_many
 
     check_choice("mode", mode, MODES)
+    swap_ratio = check_number("swap_ratio", swap_ratio, 0, 1)
+    alpha = check_number("alpha", alpha, 0, 1)
     check_int("n_seeds", n_seeds, 1, N_SEEDS)
+    check_int("seed", seed, 0)
     sweep = _cached_sweep(seed)
     seeds = tuple(sweep["seeds"][:n_seeds])
     students, vocab = distill_many(mode, swap_ratio, seeds=seeds, alpha=alpha)

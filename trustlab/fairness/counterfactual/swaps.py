@@ -231,7 +231,18 @@ def augment(dataset, swap_ratio, seed=0, swap_names=False) -> list:
     ['he is a nurse', 'she codes', 'she is a nurse', 'he codes']
     """
     swap_ratio = check_number("swap_ratio", swap_ratio, 0, 1)
+    if isinstance(dataset, (str, bytes)) or not hasattr(dataset, "__iter__"):
+        raise TypeError("dataset must be a list of texts (or of tuples whose first item is the "
+                        f"text), got {type(dataset).__name__}")
     data = list(dataset)
+    if not data:
+        raise ValueError("dataset must hold at least one example, got none")
+    for i, item in enumerate(data):
+        text = item[0] if isinstance(item, tuple) and item else item
+        if not isinstance(text, str):
+            raise TypeError(f"dataset[{i}] must be a text or a tuple (text, …), got {item!r:.60}")
+    if not isinstance(swap_names, bool):
+        raise TypeError(f"swap_names must be a bool, got {swap_names!r}")
     k = int(round(swap_ratio * len(data)))
     chosen = sorted(numpy_rng(seed).choice(len(data), size=k, replace=False).tolist()) if k else []
     copies = []

@@ -87,6 +87,15 @@ def _sweep(train, tests, target_epsilons, delta, max_grad_norm, epochs, recipe, 
     return out
 
 
+def _check_sweep(value):
+    """Raise unless a stored sweep has one accuracy in [0, 1] per setting and seed."""
+    n_settings, n_seeds = len(value["sigma"]), len(value["seeds"])
+    for group, acc in value["accuracy"].items():
+        if len(acc) != n_settings or any(len(a) != n_seeds or not all(0 <= x <= 1 for x in a)
+                                         for a in acc):
+            raise ValueError(f"accuracy of {group!r} must be {n_settings} × {n_seeds} values in [0, 1]")
+
+
 def _check(target_epsilons, delta, max_grad_norm, seed, n_seeds):
     eps = tuple(check_number("target_epsilons", e, 0, 1e3, low_open=True) for e in target_epsilons)
     if not eps:
@@ -153,7 +162,7 @@ def disparate_impact_digits(minority_class=8, n_minority=15, target_epsilons=TAR
     value = cached("disparate_digits", params,
                    lambda: _sweep(train, tests, target_epsilons, delta, clip, epochs,
                                   _RECIPES["digits"], seeds),
-                   shipped_dir=SHIPPED, use_cache=use_cache)
+                   shipped_dir=SHIPPED, use_cache=use_cache, check=_check_sweep)
     return DisparateImpactResult.from_sweep(
         f"Digits, class {minority_class} cut to {counts[f'class {minority_class}']} training "
         "images", value, target_epsilons, delta, clip, counts)
@@ -210,7 +219,7 @@ def disparate_impact_adult(minority="Female", minority_share=None, target_epsilo
     value = cached("disparate_adult", params,
                    lambda: _sweep(train, tests, target_epsilons, delta, clip, epochs,
                                   _RECIPES["adult"], seeds),
-                   shipped_dir=SHIPPED, use_cache=use_cache)
+                   shipped_dir=SHIPPED, use_cache=use_cache, check=_check_sweep)
     share = "natural shares" if minority_share is None else \
         f"{minority} thinned to {100 * minority_share:.0f}% of training"
     return DisparateImpactResult.from_sweep(f"Adult by sex ({share})", value, target_epsilons,

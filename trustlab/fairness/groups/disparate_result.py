@@ -24,6 +24,8 @@ def setting_label(sigma, epsilon) -> str:
     """Short label of a setting: ``non-private``, ``clip only`` or ``eps=8``."""
     if sigma is None:
         return "non-private"
+    if epsilon is not None and not (isinstance(epsilon, (int, float)) and 0 < epsilon < float("inf")):
+        raise ValueError(f"epsilon must be None (clipping only) or a finite ε > 0, got {epsilon!r}")
     return "clip only" if epsilon is None else f"eps={epsilon:g}"
 
 

@@ -66,6 +66,8 @@ class GroupMetrics:
 
 def fmt(value, digits=3) -> str:
     """``value`` rounded, or ``undefined`` for NaN (a rate whose denominator is empty)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+        raise TypeError(f"value must be a number, got {value!r:.60}")
     return "undefined" if value != value else f"{value:.{digits}f}"
 
 
@@ -191,6 +193,9 @@ def tidy(metrics: GroupMetrics, **labels) -> pd.DataFrame:
     >>> tidy(m, model="demo").query("metric == 'tpr'")["value"].tolist()
     [1.0, 0.0]
     """
+    if not isinstance(metrics, GroupMetrics):
+        raise TypeError(f"metrics must be a GroupMetrics (from group_metrics), got "
+                        f"{type(metrics).__name__}")
     long = metrics.table.reset_index(names="group").melt(id_vars="group", var_name="metric",
                                                          value_name="value")
     for key, value in labels.items():

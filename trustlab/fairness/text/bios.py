@@ -104,6 +104,9 @@ def swap_gender_tokens(gw, tokens) -> np.ndarray:
     ['he', 'nurses']
     """
     tokens = np.asarray(tokens)
+    if not np.issubdtype(tokens.dtype, np.integer) or \
+            (tokens.size and (tokens.min() < 0 or tokens.max() >= len(gw.words))):
+        raise ValueError(f"tokens must hold word ids in [0, {len(gw.words) - 1}]")
     table = np.arange(len(gw.words))
     for f, m in gw.bio_gender_pairs:
         table[gw.index[f]], table[gw.index[m]] = gw.index[m], gw.index[f]
@@ -112,6 +115,12 @@ def swap_gender_tokens(gw, tokens) -> np.ndarray:
 
 def bio_features(tokens, vectors) -> np.ndarray:
     """Mean word vector of each bio (the classifier's input), float32 ``(n, dim)``."""
+    vectors, tokens = np.asarray(vectors), np.asarray(tokens)
+    if vectors.ndim != 2:
+        raise ValueError(f"vectors must be 2-d (words x dims), got shape {vectors.shape}")
+    if tokens.ndim != 2 or not np.issubdtype(tokens.dtype, np.integer) or \
+            (tokens.size and (tokens.min() < 0 or tokens.max() >= len(vectors))):
+        raise ValueError(f"tokens must be a 2-d array of word ids in [0, {len(vectors) - 1}]")
     return np.asarray(vectors, dtype=np.float32)[np.asarray(tokens)].mean(axis=1)
 
 
@@ -152,7 +161,9 @@ def train_occupation_classifiers(Xs, ys, n_classes, *, seeds, hidden=32, epochs=
 
 def predict_proba(model, X) -> np.ndarray:
     """Class probabilities of ``model`` for features ``X`` (numpy in, numpy out)."""
-    dtype = next(model.parameters()).dtype if hasattr(model, "parameters") else torch.float32
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch module (features -> logits), got {type(model).__name__}")
+    dtype = next(model.parameters()).dtype
     with torch.no_grad():
         return torch.softmax(model(torch.as_tensor(X, dtype=dtype)), dim=1).numpy()
 

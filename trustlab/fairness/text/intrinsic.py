@@ -177,8 +177,18 @@ def intrinsic_extrinsic_study(*, seed=0, n_seeds=N_SEEDS, use_cache=True,
 
     params = {"grid": [list(r) for r in grid], "seeds": seeds, "recipe": RECIPE, **_STUDY}
     rows = cached("intrinsic_extrinsic", params, compute, shipped_dir=SWEEP_DIR,
-                  use_cache=use_cache)
+                  use_cache=use_cache, check=_check_rows)
     return StudyResult(tuple(rows))
+
+
+def _check_rows(rows):
+    """Raise unless every stored variant has the study's keys and finite per-seed scores."""
+    if len(rows) != len(STRENGTHS) * len(CORPUS_SKEWS):
+        raise ValueError(f"the study must hold {len(STRENGTHS) * len(CORPUS_SKEWS)} variants")
+    for r in rows:
+        n = len(r["seeds"])
+        if any(len(r[k]) != n or not np.all(np.isfinite(r[k])) for k in EXTRINSIC):
+            raise ValueError(f"every extrinsic score must hold {n} finite values")
 
 
 @dataclass(frozen=True, eq=False)

@@ -113,7 +113,7 @@ def compare_aps_ctf(swap_ratios=(0.0, 0.25, 0.5, 0.75, 1.0), *, stereotype_share
               "variants": list(VARIANTS), "recipe": RECIPE}
     value = cached("aps_ctf", params,
                    lambda: _compute(ratios, stereotype_share, n_per_profession, seeds),
-                   shipped_dir=SWEEP_DIR, use_cache=use_cache)
+                   shipped_dir=SWEEP_DIR, use_cache=use_cache, check=_check_value)
     per_seed = {r: value["per_seed"][str(r)] for r in ratios}
     variants = {v: {r: value["variants"][v][str(r)] for r in ratios} for v in VARIANTS}
     return LeakageResult(ratios, seeds, per_seed, variants)
@@ -152,6 +152,15 @@ def _compute(ratios, stereotype_share, n_per_profession, seeds):
             for m, value in row.items():
                 per_seed[str(ratio)][m].append(value)
     return {"per_seed": per_seed, "variants": variants}
+
+
+def _check_value(value):
+    """Raise unless every stored list holds one finite value per seed."""
+    lists = [v for r in value["per_seed"].values() for v in r.values()]
+    lists += [v for d in value["variants"].values() for r in d.values() for v in r.values()]
+    n = len(lists[0])
+    if any(len(v) != n or not np.all(np.isfinite(v)) for v in lists):
+        raise ValueError(f"every score must hold {n} finite values, one per seed")
 
 
 def _spearman(a, b) -> float:
