@@ -118,5 +118,5 @@ def plot_disparate_impact(result, ax=None):
     ax.set_ylim(-2, 102)
     fig.subplots_adjust(bottom=0.24)
     ax.set_title(result.title)
-    ax.legend(loc="best", fontsize="small")
+    ax.legend(loc="lower center", ncol=2, fontsize="x-small")
     return fig, ax, data

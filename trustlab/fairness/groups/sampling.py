@@ -285,7 +285,8 @@ def compute_sampling_bias(skew=1.0, n_sample=2000, sensitive="sex", oversampled=
         row = {"estimate": float(y[idx].mean()), "reweighted": float(reweighted),
                "dem_parity_diff": metrics.demographic_parity_difference,
                "eq_odds_diff": metrics.equalized_odds_difference,
-               **{f"acc {k}": float(a) for k, a in metrics.table["accuracy"].items()},
+               **{f"{m} {k}": float(a) for m, c in (("acc", "accuracy"), ("tpr", "tpr"))
+                  for k, a in metrics.table[c].items()},
                **{f"share {k}": sample_share[k] for k in names}}
         row["error"] = row["estimate"] - float(y.mean())
         for key, value in row.items():

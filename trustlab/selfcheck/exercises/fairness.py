@@ -34,7 +34,7 @@ def _smallest_skew():
 @register("30.2", Number(rtol=0.0, atol=5e-4),
           question="the demographic-parity difference of the perfect predictor (y_pred = y_true) on Adult",
           hint="`group_metrics(adult[\"label\"], adult[\"label\"], adult[\"sex\"])` scores the perfect predictor; "
-               "compare its DP difference with the gap between the two groups' base rates.",
+               "compare its demographic-parity difference with the gap between the two groups' base rates.",
           insight="A perfect predictor inherits the base-rate gap, so DP and equalized odds conflict here.")
 def _perfect_dp_difference():
     from trustlab.data import load_adult
