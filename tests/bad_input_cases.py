@@ -528,3 +528,4 @@ row(T, "predict_proba(model='x')", "model", lambda: fbi.predict_proba("x", [[0.0
 row(T, "swap_gender_tokens(ids out of range)", "tokens", lambda: fbi.swap_gender_tokens(__import__("trustlab.fairness.text.words", fromlist=["x"]).load_gender_words(), [[10**6]]))
 row(T, "train_occupation_classifier(n_classes=1)", "n_classes", lambda: fbi.train_occupation_classifier(np.zeros((2, 2)), [0, 0], 1))
 row(T, "train_occupation_classifiers(seeds=[])", "seeds", lambda: fbi.train_occupation_classifiers([np.zeros((2, 2))], [[0, 1]], 2, seeds=[]))
+row(C, "score_swaps(rows='x')", "rows", lambda: __import__("trustlab.fairness.counterfactual.heldout", fromlist=["x"]).score_swaps("x"))

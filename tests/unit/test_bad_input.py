@@ -55,6 +55,7 @@ COVERED = {
     "trustlab.fairness.counterfactual.occupation": {"OccupationResult"},
     "trustlab.fairness.counterfactual.role_reversal": {"Vocab", "vocabulary"},
     "trustlab.fairness.counterfactual.role_reversal_sweep": {"RoleReversalResult"},
+    "trustlab.fairness.counterfactual.heldout": {"SwapScore"},
     "trustlab.fairness.text.sensitivity": set(),
     "trustlab.fairness.text.embeddings": set(),
     "trustlab.fairness.text.bios": {"Bios", "OccupationBiasResult"},

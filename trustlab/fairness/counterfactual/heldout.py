@@ -7,8 +7,13 @@ failures, so its "after" score (70 of 72) is optimistic. Set B (``FRESH``, 24 se
 written after those changes and used for nothing but the measurement: 14 of 24 before the
 changes, 23 of 24 after. Both sets were written by the person who wrote the rules; a set
 annotated by someone else would be the stronger test. Each row is ``(text, expected swap, category)``; names are not swapped
-(``swap_names=False``). ``tests/unit/test_swap_heldout.py`` checks the scores.
+(``swap_names=False``). ``tests/unit/test_swap_heldout.py`` checks the scores; notebook 31
+prints them with :func:`score_swaps`.
 """
+
+from __future__ import annotations
+
+__all__ = ["FRESH", "HELD_OUT", "SwapScore", "score_swaps"]
 
 HELD_OUT = [
     # pronouns: he/him/his vs she/her/hers, incl. the her -> his/him and his -> her/hers ambiguity
@@ -129,3 +134,32 @@ FRESH = [
     ("Sherlock and Hermione sheathed their swords.", "Sherlock and Hermione sheathed their swords.",
      "substring"),
 ]
+
+
+class SwapScore(tuple):
+    """``(right, total, failures)`` of :func:`swap_gender` on one set of sentences."""
+
+    __slots__ = ()
+
+    def __new__(cls, right, total, failures):
+        return super().__new__(cls, (right, total, failures))
+
+    def summary(self) -> str:
+        """``70/72 right (97%)``."""
+        right, total, _ = self
+        return f"{right}/{total} right ({right / total:.0%})"
+
+
+def score_swaps(rows=None) -> SwapScore:
+    """How many of ``rows`` (default: set A then set B) ``swap_gender`` swaps exactly as written.
+
+    >>> score_swaps(FRESH).summary()
+    '23/24 right (96%)'
+    """
+    from trustlab.fairness.counterfactual.swaps import swap_gender
+
+    rows = HELD_OUT + FRESH if rows is None else rows
+    if not isinstance(rows, list) or not all(isinstance(r, tuple) and len(r) == 3 for r in rows):
+        raise TypeError("rows must be a list of (text, expected swap, category) tuples")
+    failures = [(t, swap_gender(t), e) for t, e, _ in rows if swap_gender(t) != e]
+    return SwapScore(len(rows) - len(failures), len(rows), failures)
