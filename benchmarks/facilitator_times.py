@@ -133,7 +133,7 @@ TRY_THIS: tuple = (
     TryThis("32_fairness_measuring_bias.ipynb", "intrinsic_extrinsic",
             {"strength": 1.0, "corpus_skew": 2.0, "extrinsic": "aps", "intrinsic": "weat"},
             "Full mitigation of the vectors: direct bias is 0 by construction, WEAT flips sign, "
-            "and the downstream scores hardly care."),
+            "and the TPR gap stays within its seed interval; APS goes up."),
     TryThis("33_fairness_knowledge_graphs.ipynb", "kg_bias",
             {"neutrality": 10.0, "counterfactual_share": 1.0, "occupation": "Craft-repair"},
             "Both mitigations at once are not additive: compare the spread of shifts with each "
