@@ -104,7 +104,7 @@ class DisparateImpactPoint:
         s, i = self.sweep, self.index
         parts = []
         for g in s.groups:
-            mark = "" if s.differs(g, i) else " (within seed noise)"
+            mark = "" if s.differs(g, i) else ", within seed noise"
             parts.append(f"{g} {s.mean(g, 0):.3f}->{s.mean(g, i):.3f} "
                          f"({-100 * s.drop(g, i):+.1f} pts{mark})")
         sigma, eps = s.noise_multipliers[i], s.epsilons[i]

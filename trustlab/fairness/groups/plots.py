@@ -112,7 +112,7 @@ def plot_disparate_impact(result, ax=None):
         ticks.append(lab if sigma is None else
                      f"{lab}\nσ=0, ε=∞" if eps is None else f"{lab}\nσ={sigma:.2f}")
     ax.set_xticks(x, ticks)
-    ax.set_xlabel(f"training setting (clipping norm C = {result.max_grad_norm:g}, "
+    ax.set_xlabel(f"training setting: noise σ and ε (clipping norm C = {result.max_grad_norm:g}, "
                   f"δ = {result.delta:g}); {len(result.seeds)} seeds, 95 % intervals")
     ax.set_ylabel("accuracy (or TPR) in the group (%)")
     ax.set_ylim(-2, 102)
