@@ -2,7 +2,7 @@
 
 They go to ``trustlab/fairness/text/sweeps/`` and ``trustlab/fairness/kg/sweeps/``.
 
-Usage: ``python scripts/make_fairness_bias_sweeps.py [--only intrinsic_extrinsic|kg_bias]``.
+Usage: ``python scripts/make_fairness_bias_sweeps.py [--only intrinsic_extrinsic|aps_ctf|kg_bias]``.
 Each file holds its cache key (grid + settings + trustlab version, see ``trustlab.cache``); a
 stale file is ignored and the sweep recomputed into the user cache instead.
 """
@@ -15,13 +15,34 @@ import time
 
 from trustlab.cache import write_shipped
 from trustlab.fairness.kg import sweep as kg_sweep
-from trustlab.fairness.text import intrinsic
+from trustlab.fairness.text import intrinsic, leakage
+
+
+def _capture(module, run):
+    """Run a public sweep function live, keeping the name, parameters and value it caches."""
+    import trustlab.cache as cache_module
+
+    captured = {}
+
+    def capture(name, params, compute, **kwargs):
+        captured.update(name=name, params=params, value=compute())
+        return captured["value"]
+
+    original = cache_module.cached
+    cache_module.cached = capture
+    try:
+        run()
+    finally:
+        cache_module.cached = original
+    return captured["params"], captured["value"], module.SWEEP_DIR
 
 
 def _intrinsic():
-    grid = intrinsic._grid(0)
-    rows = [intrinsic.measure_variant(s, k, seed=sd) for s, k, sd in grid]
-    return {"grid": [list(r) for r in grid], **intrinsic._STUDY}, rows, intrinsic.SWEEP_DIR
+    return _capture(intrinsic, lambda: intrinsic.intrinsic_extrinsic_study(progress=True))
+
+
+def _aps_ctf():
+    return _capture(leakage, leakage.compare_aps_ctf)
 
 
 def _kg():
@@ -29,7 +50,7 @@ def _kg():
     return kg_sweep.sweep_params(0), kg_sweep.compute_sweep(0, progress=True), kg_sweep.SWEEP_DIR
 
 
-SWEEPS = {"intrinsic_extrinsic": _intrinsic, "kg_bias": _kg}
+SWEEPS = {"intrinsic_extrinsic": _intrinsic, "aps_ctf": _aps_ctf, "kg_bias": _kg}
 
 
 def main(argv=None) -> int:

@@ -24,7 +24,8 @@ NAN, INF = math.nan, math.inf
 
 #: Areas whose every row must be GOOD in the test suite (phase 2 adds privacy.*, fairness, capstone).
 FINISHED = ("privacy.accounting", "privacy.mechanisms", "privacy.dpsgd", "privacy.text", "attacks", "federated",
-            "capstone", "cache", "data", "gallery/app/widgets", "fairness.kg", "audit.privacy")
+            "capstone", "cache", "data", "gallery/app/widgets", "fairness.kg", "audit.privacy",
+            "fairness.groups", "fairness.counterfactual", "fairness.text")
 
 
 @dataclass(frozen=True)
@@ -1042,3 +1043,129 @@ row("fairness.kg", "compute_sweep(progress='yes')", "progress", lambda: ksw.comp
 row("fairness.kg", "make_kg_bias_explorer(seed='x')", "seed", lambda: kwi.make_kg_bias_explorer(seed="x"))
 row("fairness.kg", "make_kg_bias_explorer(preset kl_weight=0.7)", "kl_weight",
     lambda: kwi.make_kg_bias_explorer(preset={"kl_weight": 0.7}))
+
+# --- fairness.groups, fairness.counterfactual, fairness.text (notebooks 30-32) -------------------
+from trustlab.fairness.counterfactual import corpus as fco  # noqa: E402
+from trustlab.fairness.counterfactual import occupation as foc  # noqa: E402
+from trustlab.fairness.counterfactual import role_reversal as frr  # noqa: E402
+from trustlab.fairness.counterfactual import role_reversal_sweep as frs  # noqa: E402
+from trustlab.fairness.counterfactual import swaps as fsw  # noqa: E402
+from trustlab.fairness.groups import conflicts as fcf  # noqa: E402
+from trustlab.fairness.groups import disparate as fdi  # noqa: E402
+from trustlab.fairness.groups import metrics as fme  # noqa: E402
+from trustlab.fairness.groups import sampling as fsa  # noqa: E402
+from trustlab.fairness.text import bios as fbi  # noqa: E402
+from trustlab.fairness.text import embeddings as fem  # noqa: E402
+from trustlab.fairness.text import intrinsic as fin  # noqa: E402
+from trustlab.fairness.text import leakage as fle  # noqa: E402
+from trustlab.fairness.text import sensitivity as fse  # noqa: E402
+
+
+def _ps_model():
+    import torch
+
+    return torch.nn.Linear(2, 2)
+
+
+G, C, T = "fairness.groups", "fairness.counterfactual", "fairness.text"
+row(G, "group_metrics(mismatched lengths)", "same length", lambda: fme.group_metrics([0, 1], [0, 1, 1], ["a", "b", "b"]))
+row(G, "group_metrics(groups mixed types 1 and '1')", "sensitive_features",
+    lambda: fme.group_metrics([0, 1, 0, 1], [0, 1, 1, 1], np.array([1, "1", 2, 2], dtype=object)))
+row(G, "group_metrics(y_pred=0.5)", "y_pred", lambda: fme.group_metrics([0, 1], [0.5, 1], ["a", "b"]))
+row(G, "group_metrics(group with no positives: TPR undefined, NaN)", "", expect="value",
+    call=lambda: fme.group_metrics([1, 0, 0, 0], [1, 0, 1, 0], ["a", "a", "b", "b"]))
+row(G, "tidy(metrics='x')", "metrics", lambda: fme.tidy("x"))
+row(G, "expected_estimate(skew=-1)", "skew", lambda: fsa.expected_estimate({"F": .1, "M": .3}, {"F": .5, "M": .5}, -1, "M"))
+row(G, "expected_estimate(skew=nan)", "skew", lambda: fsa.expected_estimate({"F": .1, "M": .3}, {"F": .5, "M": .5}, NAN, "M"))
+row(G, "expected_estimate(rates missing key)", "same groups", lambda: fsa.expected_estimate({"F": .1}, {"F": .5, "M": .5}, 2, "M"))
+row(G, "expected_estimate(shares all zero)", "shares", lambda: fsa.expected_estimate({"F": .1, "M": .3}, {"F": 0, "M": 0}, 2, "M"))
+row(G, "expected_estimate(oversampled missing)", "oversampled", lambda: fsa.expected_estimate({"F": .1, "M": .3}, {"F": .5, "M": .5}, 2, "X"))
+row(G, "compute_sampling_bias(skew=inf)", "skew", lambda: fsa.compute_sampling_bias(skew=INF))
+row(G, "compute_sampling_bias(n_seeds=2.9)", "n_seeds", lambda: fsa.compute_sampling_bias(n_seeds=2.9))
+row(G, "compute_sampling_bias(seed=1.5)", "seed", lambda: fsa.compute_sampling_bias(seed=1.5))
+row(G, "compute_sampling_bias(race, tiny group absent: reweighted undefined)", "", expect="value",
+    call=lambda: fsa.compute_sampling_bias(skew=1e-4, n_sample=200, sensitive="race", oversampled="Amer-Indian-Eskimo"))
+row(G, "biased_sample(n_sample=0)", "n_sample", lambda: fsa.biased_sample(np.array(["a", "b"]), "a", 2.0, 0))
+row(G, "reweighing_weights(groups 2-d)", "groups", lambda: fsa.reweighing_weights([["a"]], [[1]]))
+row(G, "uniform_resample(strength=2)", "strength", lambda: fsa.uniform_resample(["a", "b"], [0, 1], 2.0))
+row(G, "compare_constraints(test_size=1.5)", "test_size", lambda: fcf.compare_constraints(test_size=1.5))
+row(G, "compare_constraints(n_seeds=0)", "n_seeds", lambda: fcf.compare_constraints(n_seeds=0))
+row(G, "disparate_impact_digits(target_epsilons=(inf,))", "target_epsilons", lambda: fdi.disparate_impact_digits(target_epsilons=(INF,)))
+row(G, "disparate_impact_digits(max_grad_norm=0)", "max_grad_norm", lambda: fdi.disparate_impact_digits(max_grad_norm=0.0))
+row(G, "disparate_impact_adult(minority='x')", "minority", lambda: fdi.disparate_impact_adult(minority="x"))
+row(G, "disparate_impact_adult(n_seeds=True)", "n_seeds", lambda: fdi.disparate_impact_adult(n_seeds=True))
+row(G, "compute_disparate_impact(setting=8.0)", "setting", lambda: fdi.compute_disparate_impact("digits", 8.0))
+row(G, "compute_disparate_impact_now(target_epsilon=nan)", "target_epsilon", lambda: fdi.compute_disparate_impact_now("digits", NAN))
+row(G, "compute_disparate_impact_now(n_seeds=50)", "n_seeds", lambda: fdi.compute_disparate_impact_now("digits", 2.0, n_seeds=50))
+row(G, "train_setting(seeds=[])", "seeds", lambda: fdi.train_setting((np.zeros((4, 2)), np.array([0, 1, 0, 1])), {}, seeds=[]))
+row(C, "swap_gender(text=None)", "text", lambda: fsw.swap_gender(None))
+row(C, "swap_gender(swap_names='yes')", "swap_names", lambda: fsw.swap_gender("he", swap_names="yes"))
+row(C, "tokenize(text=5)", "text", lambda: fsw.tokenize(5))
+row(C, "augment(dataset='he is')", "dataset", lambda: fsw.augment("he is", 0.5))
+row(C, "augment(dataset=[])", "dataset", lambda: fsw.augment([], 0.5))
+row(C, "augment(dataset=[()])", "dataset", lambda: fsw.augment([()], 0.5))
+row(C, "augment(dataset=[1, 2])", "dataset", lambda: fsw.augment([1, 2], 0.5))
+row(C, "augment(dataset=None)", "dataset", lambda: fsw.augment(None, 0.5))
+row(C, "augment(swap_ratio=1.5)", "swap_ratio", lambda: fsw.augment(["he"], 1.5))
+row(C, "lm_corpus(n_per_occupation=0)", "n_per_occupation", lambda: fco.lm_corpus(0))
+row(C, "bios(cue_noise=2)", "cue_noise", lambda: fco.bios(1, 2.0))
+row(C, "polarity_prompts('astronaut')", "occupation", lambda: fco.polarity_prompts("astronaut"))
+row(C, "tpr_by_gender(mismatched lengths)", "same length", lambda: foc.tpr_by_gender(["a"], ["a", "b"], ["f"], "a"))
+row(C, "occupation_tpr_gap(cue_noise=nan)", "cue_noise", lambda: foc.occupation_tpr_gap(np.zeros((3, 2)), frr.vocabulary(), cue_noise=NAN))
+row(C, "teacher_targets(mode='avg')", "mode", lambda: frr.teacher_targets(None, None, None, "avg"))
+row(C, "distill_many(seeds=[])", "seeds", lambda: frr.distill_many("none", 0.0, seeds=[]))
+row(C, "distill_many(swap_ratio=nan)", "swap_ratio", lambda: frr.distill_many("none", NAN))
+row(C, "distill(alpha=2)", "alpha", lambda: frr.distill("none", 0.0, alpha=2.0))
+row(C, "teachers(seeds=(-1,))", "seeds", lambda: frr.teachers((-1,)))
+row(C, "Vocab.contexts(unknown word)", "sentences", lambda: frr.vocabulary().contexts([["zebra"]]))
+row(C, "compute_role_reversal(swap_ratio=0.3 off the grid)", "swap_ratio", lambda: frs.compute_role_reversal("none", 0.3))
+row(C, "compute_role_reversal(mode='avg')", "mode", lambda: frs.compute_role_reversal("avg", 0.0))
+row(C, "compute_role_reversal_now(swap_ratio=2)", "swap_ratio", lambda: frs.compute_role_reversal_now("none", 2.0))
+row(C, "compute_role_reversal_now(alpha=nan)", "alpha", lambda: frs.compute_role_reversal_now("none", 0.1, NAN))
+row(C, "role_reversal_sweep(n_seeds=0)", "n_seeds", lambda: frs.role_reversal_sweep(n_seeds=0))
+row(T, "prediction_sensitivity(X feature dim != model)", "X", lambda: fse.prediction_sensitivity(_ps_model(), [[0.0, 1.0, 2.0]], [[1.0, 0.0, 0.0]]))
+row(T, "prediction_sensitivity(X NaN)", "X", lambda: fse.prediction_sensitivity(_ps_model(), [[NAN, 0.0]], [[1.0, 0.0]]))
+row(T, "prediction_sensitivity(w NaN)", "w", lambda: fse.prediction_sensitivity(_ps_model(), [[0.0, 0.0]], [[1.0, 0.0]], w=[NAN, 1.0]))
+row(T, "prediction_sensitivity(model='x')", "model", lambda: fse.prediction_sensitivity("x", [[0.0, 0.0]], [[1.0, 0.0]]))
+row(T, "accumulated_prediction_sensitivity(X strings)", "X", lambda: fse.accumulated_prediction_sensitivity(_ps_model(), [["a", "b"]], [[1.0, 0.0]]))
+row(T, "counterfactual_gap(X_swapped other shape)", "X_swapped", lambda: fse.counterfactual_gap(_ps_model(), [[0.0, 0.0]], [[0.0, 0.0], [1.0, 1.0]]))
+row(T, "gender_probe(female 3 values)", "female", lambda: fse.gender_probe([[0.0], [1.0], [2.0]], [0, 1, 2]))
+row(T, "gender_probes(females one gender)", "females", lambda: fse.gender_probes([[[0.0], [1.0]]], [[1, 1]], seeds=[0]))
+row(T, "jacobian(X 1-d)", "X", lambda: fse.jacobian(_ps_model(), [0.0, 1.0]))
+row(T, "jacobian_vector_product(V other shape)", "V", lambda: fse.jacobian_vector_product(_ps_model(), [[0.0, 0.0]], [[1.0]]))
+row(T, "finite_difference_jv(h=0)", "h", lambda: fse.finite_difference_jv(_ps_model(), [[0.0, 0.0]], [[1.0, 0.0]], h=0))
+row(T, "probe_feature_weights(X inf)", "X", lambda: fse.probe_feature_weights(_ps_model(), [[INF, 0.0]]))
+row(T, "sensitivity_variants(w=[-1, 1])", "w", lambda: fse.sensitivity_variants(_ps_model(), _ps_model(), [[0.0, 0.0]], w=[-1, 1]))
+row(T, "weat_effect_size(strings)", "X", lambda: fem.weat_effect_size([["a"]], [[1.0]], [[1.0]], [[1.0]]))
+row(T, "mitigate_projection(strength=2)", "strength", lambda: fem.mitigate_projection([[1.0, 0.0]], [1.0, 0.0], 2.0))
+row(T, "direct_bias(vectors empty)", "vectors", lambda: fem.direct_bias([], [1.0, 0.0]))
+row(T, "make_bios(stereotype_share=2)", "stereotype_share", lambda: fbi.make_bios(None, 10, stereotype_share=2.0))
+row(T, "tpr_gaps(a profession without both genders)", "both genders", lambda: fbi.tpr_gaps([0, 0], [0, 0], [True, True], 1))
+row(T, "compute_occupation_bias(n_seeds=0)", "n_seeds", lambda: fbi.compute_occupation_bias(n_seeds=0))
+row(T, "compute_occupation_bias(stereotype_share=nan)", "stereotype_share", lambda: fbi.compute_occupation_bias(NAN))
+row(T, "compare_aps_ctf(swap_ratios=[0.5])", "swap_ratios", lambda: fle.compare_aps_ctf([0.5]))
+row(T, "compare_aps_ctf(n_seeds=0)", "n_seeds", lambda: fle.compare_aps_ctf(n_seeds=0))
+row(T, "embedding_variant(strength=2)", "strength", lambda: fin.embedding_variant(2.0))
+row(T, "measure_variant(seeds=[-1])", "seeds", lambda: fin.measure_variant(0.0, 0.0, seeds=[-1]))
+row(T, "intrinsic_extrinsic_study(n_seeds=0)", "n_seeds", lambda: fin.intrinsic_extrinsic_study(n_seeds=0))
+row(T, "compute_study_point(strength=0.3 off the grid)", "strength", lambda: fin.compute_study_point(0.3))
+row(T, "compute_study_point_now(corpus_skew=nan)", "corpus_skew", lambda: fin.compute_study_point_now(0.3, NAN))
+row(G, "fmt(value='x')", "value", lambda: fme.fmt("x"))
+row(G, "setting_label(epsilon=nan)", "epsilon", lambda: fdi.setting_label(1.0, NAN))
+row(C, "occupation.bio_features(items=None)", "items", lambda: foc.bio_features(np.zeros((3, 2)), frr.vocabulary(), None))
+row(C, "WindowLM(vocab_size=0)", "vocab_size", lambda: frr.WindowLM(0, 4, 4, None))
+row(C, "teacher(n_per_occupation=0)", "n_per_occupation", lambda: frr.teacher(0))
+row(C, "perplexity(sentences with an unknown word)", "sentences", lambda: frr.perplexity(None, frr.vocabulary(), [["zebra"]]))
+row(C, "polarity(model='x')", "model", lambda: frr.polarity("x", frr.vocabulary()))
+row(C, "score_students(seeds=[])", "seeds", lambda: frs.score_students(None, frr.vocabulary(), []))
+row(C, "sweep_table(seed=-1)", "seed", lambda: frs.sweep_table(seed=-1))
+row(T, "gender_direction(female and male of different sizes)", "male", lambda: fem.gender_direction([[1.0, 0.0]], [[0.0, 1.0], [1.0, 1.0]]))
+row(T, "project(direction zero)", "direction", lambda: fem.project([[1.0, 0.0]], [0.0, 0.0]))
+row(T, "weat_association(A strings)", "A", lambda: fem.weat_association([[1.0]], [["a"]], [[1.0]]))
+row(T, "weat_test(vectors_of=None)", "vectors_of", lambda: fem.weat_test(None, None))
+row(T, "bios.bio_features(vectors 1-d)", "vectors", lambda: fbi.bio_features([[0, 1]], [1.0, 2.0]))
+row(T, "predict_proba(model='x')", "model", lambda: fbi.predict_proba("x", [[0.0]]))
+row(T, "swap_gender_tokens(ids out of range)", "tokens", lambda: fbi.swap_gender_tokens(__import__("trustlab.fairness.text.words", fromlist=["x"]).load_gender_words(), [[10**6]]))
+row(T, "train_occupation_classifier(n_classes=1)", "n_classes", lambda: fbi.train_occupation_classifier(np.zeros((2, 2)), [0, 0], 1))
+row(T, "train_occupation_classifiers(seeds=[])", "seeds", lambda: fbi.train_occupation_classifiers([np.zeros((2, 2))], [[0, 1]], 2, seeds=[]))
+row(C, "score_swaps(rows='x')", "rows", lambda: __import__("trustlab.fairness.counterfactual.heldout", fromlist=["x"]).score_swaps("x"))

@@ -14,7 +14,7 @@ import torch
 
 from trustlab._validate import check_int
 
-__all__ = ["DEFAULT_NUM_THREADS", "torch_threads"]
+__all__ = ["DEFAULT_NUM_THREADS", "blas_threads", "torch_threads"]
 
 #: Threads used by trustlab's training loops unless a caller asks otherwise.
 DEFAULT_NUM_THREADS = 1
@@ -43,3 +43,18 @@ def torch_threads(num_threads=None):
     finally:
         if torch.get_num_threads() != previous:
             torch.set_num_threads(previous)
+
+
+@contextlib.contextmanager
+def blas_threads(num_threads=None):
+    """Run a block with the BLAS library (OpenBLAS/MKL, used by numpy and scikit-learn) limited
+    to ``num_threads`` threads (``None``: :data:`DEFAULT_NUM_THREADS`), restored afterwards.
+
+    The same reason as for torch: measured on 2 shared cores (load 10), a scikit-learn
+    ``LogisticRegression`` on 2,700 bios took 11.7 s with two BLAS threads and 0.95 s with one.
+    """
+    from threadpoolctl import threadpool_limits
+
+    n = DEFAULT_NUM_THREADS if num_threads is None else check_int("num_threads", num_threads, 1)
+    with threadpool_limits(limits=n, user_api="blas"):
+        yield n

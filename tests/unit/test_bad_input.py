@@ -74,6 +74,22 @@ COVERED = {
     "trustlab.fairness.kg.widgets": set(),
     "trustlab.audit.privacy": set(),
     "trustlab.audit.private": set(),
+    # fairness: result classes, and functions without arguments to get wrong
+    "trustlab.fairness.groups.metrics": {"GroupMetrics"},
+    "trustlab.fairness.groups.sampling": {"SamplingBiasResult", "adult_features"},
+    "trustlab.fairness.groups.conflicts": {"ConflictResult"},
+    "trustlab.fairness.groups.disparate": {"DisparateImpactPoint", "DisparateImpactResult"},
+    "trustlab.fairness.counterfactual.swaps": {"gender_lexicon"},
+    "trustlab.fairness.counterfactual.corpus": {"female_share"},
+    "trustlab.fairness.counterfactual.occupation": {"OccupationResult"},
+    "trustlab.fairness.counterfactual.role_reversal": {"Vocab", "vocabulary"},
+    "trustlab.fairness.counterfactual.role_reversal_sweep": {"RoleReversalResult"},
+    "trustlab.fairness.counterfactual.heldout": {"SwapScore"},
+    "trustlab.fairness.text.sensitivity": set(),
+    "trustlab.fairness.text.embeddings": set(),
+    "trustlab.fairness.text.bios": {"Bios", "OccupationBiasResult"},
+    "trustlab.fairness.text.leakage": {"LeakageResult"},
+    "trustlab.fairness.text.intrinsic": {"StudyPoint", "StudyResult"},
 }
 
 

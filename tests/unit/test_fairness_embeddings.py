@@ -108,9 +108,12 @@ def test_study_point_reads_the_shipped_sweep_quickly():
     start = time.perf_counter()
     p = compute_study_point(0.5, 1.0)
     assert time.perf_counter() - start < 1.0
-    assert len(p.study.table) == 20
-    assert p.row.direct_bias < compute_study_point(0.0, 1.0).row.direct_bias
-    assert "variants: r(WEAT, TPR gap)=" in p.summary()
+    assert len(p.study.table) == 20 and len(p.row["seeds"]) == 5
+    assert p.direct_bias < compute_study_point(0.0, 1.0).direct_bias
+    assert "variants: r(WEAT, TPR gap)=" in p.summary() and "±" in p.summary()
+    # Same seeds for every variant: strength 1 removes the g-component whatever the skew.
+    full = [compute_study_point(1.0, k).row["tpr_gap"] for k in (0.0, 0.5, 1.0, 2.0)]
+    assert all(f == full[0] for f in full)
     with pytest.raises(ValueError, match="strength must be one of"):
         compute_study_point(0.3, 0.0)
 

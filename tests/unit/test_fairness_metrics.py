@@ -51,7 +51,8 @@ def test_pandas_inputs_and_tidy_table():
     long = tidy(m, model="toy")
     assert set(long.columns) == {"group", "metric", "value", "model"}
     assert len(long) == 2 * 5
-    assert "DP diff=" in m.summary()
+    assert "dem. parity diff=0.000" in m.summary()
+    assert "eq. odds diff=undefined" in m.summary() and "no negatives in group M" in m.summary()
 
 
 @pytest.mark.parametrize("args, match", [
@@ -101,3 +102,31 @@ def test_gender_swap_file_matches_its_readme_checksum():
     listed = re.findall(r"\| `gender_swap.json` \| [\d,]+ \| `([0-9a-f]{64})` \|", readme)
     digest = hashlib.sha256((data_dir() / "gender_swap.json").read_bytes()).hexdigest()
     assert listed == [digest]
+
+
+def test_undefined_is_not_zero():
+    # Group b has no positives: its TPR is undefined (fairlearn says 0), so is every odds gap.
+    m = group_metrics([1, 0, 0, 0], [1, 0, 1, 0], ["a", "a", "b", "b"])
+    assert np.isnan(m.table.loc["b", "tpr"]) and m.table.loc["a", "tpr"] == 1.0
+    assert m.table.loc["b", "fpr"] == 0.5
+    assert np.isnan(m.equalized_odds_difference) and np.isnan(m.equalized_odds_ratio)
+    assert m.demographic_parity_difference == 0.0
+    assert m.undefined == {"tpr": "no positives in group b"}
+    assert "TPR undefined (no positives in group b)" in m.summary()
+    # no negatives in a group: FPR undefined
+    m = group_metrics([1, 1, 0, 1], [1, 1, 1, 1], ["a", "a", "b", "b"])
+    assert np.isnan(m.table.loc["a", "fpr"]) and "no negatives in group a" in m.summary()
+
+
+def test_groups_whose_names_collide_are_refused():
+    with pytest.raises(ValueError, match="same name"):
+        group_metrics([0, 1, 0, 1], [0, 1, 1, 1], np.array([1, "1", 2, 2], dtype=object))
+
+
+def test_plot_marks_undefined_bars():
+    from trustlab.fairness.groups.plots import plot_group_metrics
+
+    m = group_metrics([1, 0, 0, 0], [1, 0, 1, 0], ["a", "a", "b", "b"])
+    fig, ax, data = plot_group_metrics(m)
+    assert np.isnan(data.loc["b", "tpr"])
+    assert any(t.get_text() == "undefined" for t in ax.texts)

@@ -46,7 +46,7 @@ def test_sample_is_seeded_and_without_replacement():
 def test_model_metrics_are_on_the_whole_population():
     r = compute_sampling_bias(skew=2.0, seed=0)
     assert r.metrics.table["count"].sum() == 45222
-    assert "skew=2" in r.summary() and "DP diff=" in r.summary()
+    assert "skew=2" in r.summary() and "dem. parity diff=" in r.summary()
 
 
 @pytest.mark.parametrize("kwargs, exc, match", [
@@ -60,3 +60,36 @@ def test_model_metrics_are_on_the_whole_population():
 def test_bad_inputs(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         compute_sampling_bias(**kwargs)
+
+
+def test_several_samples_give_intervals():
+    r = compute_sampling_bias(skew=10.0, seed=0, n_seeds=3)
+    assert r.seeds == (0, 1, 2) and len(r.per_seed["estimate"]) == 3
+    assert r.per_seed["estimate"][0] == compute_sampling_bias(skew=10.0, seed=0).estimate
+    assert "±" in r.summary() and "(3 samples)" in r.summary()
+
+
+def test_a_group_missing_from_the_sample_leaves_the_reweighted_estimate_undefined():
+    r = compute_sampling_bias(skew=1e-4, n_sample=200, sensitive="race",
+                              oversampled="Amer-Indian-Eskimo", seed=0)
+    assert np.isnan(r.reweighted_estimate)
+    assert "reweighted undefined (no Amer-Indian-Eskimo" in r.summary()
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"skew": float("inf")}, "skew"), ({"skew": float("nan")}, "skew"), ({"n_seeds": 0}, "n_seeds")])
+def test_sampling_bias_refuses_bad_values(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        compute_sampling_bias(**kwargs)
+
+
+@pytest.mark.parametrize("args, match", [
+    (({"F": 0.1}, {"F": 0.5, "M": 0.5}, 2.0, "M"), "same groups"),
+    (({"F": 0.1, "M": 0.2}, {"F": 0.5, "M": 0.5}, -1.0, "M"), "skew"),
+    (({"F": 0.1, "M": 0.2}, {"F": 0.0, "M": 0.0}, 2.0, "M"), "not all be 0"),
+    (({"F": 0.1, "M": 0.2}, {"F": 0.5, "M": 0.5}, 2.0, "X"), "oversampled"),
+    (({"F": 0.1, "M": 0.2}, {"F": 0.5, "M": 0.5}, float("nan"), "M"), "skew"),
+])
+def test_expected_estimate_refuses_bad_values(args, match):
+    with pytest.raises(ValueError, match=match):
+        expected_estimate(*args)

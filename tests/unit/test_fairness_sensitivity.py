@@ -66,7 +66,7 @@ def test_probe_weights_are_unit_and_absolute_on_request():
 
 def test_errors_name_the_parameter():
     model, X, V = _model_and_inputs()
-    with pytest.raises(ValueError, match="w must hold 4 non-negative"):
+    with pytest.raises(ValueError, match="w must hold 4 finite non-negative"):
         prediction_sensitivity(model, X, V, w=[1, -1, 0, 0])
     with pytest.raises(ValueError, match="V must have the shape of X"):
         prediction_sensitivity(model, X, V[:3])
@@ -74,7 +74,34 @@ def test_errors_name_the_parameter():
         prediction_sensitivity(model, X[0], V[0])
     with pytest.raises(ValueError, match="h must be in"):
         finite_difference_jv(model, X, V, h=0)
+    with pytest.raises(ValueError, match="X must hold finite"):
+        prediction_sensitivity(model, X * float("nan"), V)
+    with pytest.raises(ValueError, match="w must hold 4 finite"):
+        prediction_sensitivity(model, X, V, w=[float("nan"), 1, 1, 1])
+    with pytest.raises(ValueError, match="features"):
+        prediction_sensitivity(model, X[:, :2], V[:, :2])
+    with pytest.raises(TypeError, match="model"):
+        prediction_sensitivity("x", X, V)
+    with pytest.raises(TypeError, match="X must be a 2-d array of numbers"):
+        accumulated_prediction_sensitivity(model, [["a", "b"]], V)
 
+
+def test_variants_agree_where_they_must():
+    from trustlab.fairness.text.sensitivity import VARIANTS, jacobian, sensitivity_variants
+
+    model, X, _ = _model_and_inputs()
+    probe = torch.nn.Linear(X.shape[1], 2)
+    ps = sensitivity_variants(model, probe, X)
+    assert set(ps) == set(VARIANTS)
+    # |J||v| bounds |Jv| from above for the same |v| (triangle inequality).
+    assert (ps["|J||v|, unit"] >= ps["|Jv|, |v| unit"] - 1e-9).all()
+    # Unit-length v is raw v divided by its norm, so PS scales by the same factor.
+    v = probe_feature_weights(probe, X, normalize=False)
+    norm = v.norm(dim=1).double().numpy()
+    np.testing.assert_allclose(ps["|Jv|, signed raw v"], ps["|Jv|, signed unit v (default)"] * norm,
+                               rtol=1e-4)
+    J = jacobian(model, X)
+    assert J.shape == (len(X), 4, X.shape[1])
 
 def test_counterfactual_gap_is_zero_without_gender_words():
     model, X, _ = _model_and_inputs()

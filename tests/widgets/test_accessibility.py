@@ -115,7 +115,8 @@ def test_the_rules_catch_what_they_should():
 
 KEYBOARD_CONTROLS = (widgets.IntSlider, widgets.FloatSlider, widgets.FloatLogSlider,
                      widgets.SelectionSlider, widgets.Dropdown, widgets.ToggleButtons,
-                     widgets.RadioButtons, widgets.Text, widgets.Checkbox)
+                     widgets.RadioButtons, widgets.Text, widgets.Checkbox,
+                     widgets.FloatText)  # a number box (the "compute now" rows' off-grid values)
 #: Everything else an explorer may contain: layout, text, the plot and native <button>s.
 OTHER_WIDGETS = (widgets.Box, widgets.HTML, PlotImage, widgets.Button, widgets.IntProgress,
                  widgets.FileUpload)

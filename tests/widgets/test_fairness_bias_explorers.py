@@ -7,16 +7,16 @@ from trustlab.fairness.text.widgets import make_intrinsic_extrinsic_explorer
 
 def test_intrinsic_extrinsic_explorer_moves_and_stays_fast():
     ex = make_intrinsic_extrinsic_explorer()
-    assert ex.result.row.strength == 0.0 and ex.error is None
+    assert ex.result.strength == 0.0 and ex.error is None
     start = time.perf_counter()
     ex.strength.value = 1.0
     assert time.perf_counter() - start < 1.0
-    assert ex.result.row.direct_bias < 1e-6
+    assert ex.result.direct_bias < 1e-6
     ex.corpus_skew.value = 2.0
-    assert ex.result.row.corpus_skew == 2.0
+    assert ex.result.corpus_skew == 2.0
     ex.extrinsic.value = "aps"
-    assert ex.plot_data["y"] == ex.result.study.table["aps"].tolist()
-    assert ex.plot_data["selected"][1] == ex.result.row.aps
+    assert ex.plot_data["y"] == ex.result.study.table["aps"].tolist()  # seed means
+    assert ex.plot_data["selected"][1] == ex.result.aps
 
 
 def test_intrinsic_extrinsic_explorer_preset_round_trip():

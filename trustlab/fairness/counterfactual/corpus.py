@@ -12,7 +12,7 @@ import functools
 import json
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_int
+from trustlab._validate import check_bool, check_int, check_number
 from trustlab.data import data_dir
 
 __all__ = ["CUES", "HE_WORDS", "SHE_WORDS", "bios", "female_share", "lm_corpus",
@@ -98,6 +98,8 @@ def bios(n_per_occupation=40, cue_noise=0.5, *, balanced=False, seed=0):
     ('carpenter', 'male', 'he found the court and the bugs every day . his saw is old .')
     """
     check_int("n_per_occupation", n_per_occupation, 1, 10_000)
+    cue_noise = check_number("cue_noise", cue_noise, 0, 1)
+    check_bool("balanced", balanced)
     rng = numpy_rng(seed)
     shares = female_share()
     names = list(CUES)

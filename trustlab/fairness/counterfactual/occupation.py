@@ -8,12 +8,14 @@ logistic regression, the intrinsic-vs-extrinsic question of Cao et al. (2022) in
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from trustlab._validate import check_number
 from trustlab.fairness.counterfactual.corpus import bios, female_share
+from trustlab.runtime import blas_threads
 
 __all__ = ["OccupationResult", "bio_features", "occupation_tpr_gap", "tpr_by_gender"]
 
@@ -39,6 +41,9 @@ class OccupationResult:
 
 def bio_features(embeddings, vocab, items) -> np.ndarray:
     """Mean word embedding of each bio (``items`` as returned by ``corpus.bios``)."""
+    if not isinstance(items, (list, tuple)) or not items:
+        raise TypeError(f"items must be a non-empty list of bios (words, occupation, gender), got "
+                        f"{type(items).__name__}")
     rows = [embeddings[[vocab.index[w] for w in words]].mean(0) for words, _, _ in items]
     return np.asarray(rows, dtype=np.float64)
 
@@ -50,11 +55,23 @@ def tpr_by_gender(y_true, y_pred, gender, occupation) -> dict:
     {'f': 1.0, 'm': 0.5}
     """
     y_true, y_pred, gender = (np.asarray(v) for v in (y_true, y_pred, gender))
+    if not (y_true.ndim == 1 and y_true.shape == y_pred.shape == gender.shape):
+        raise ValueError("y_true, y_pred and gender must be 1-d of the same length, got shapes "
+                         f"{y_true.shape}, {y_pred.shape} and {gender.shape}")
     out = {}
     for g in sorted(set(gender.tolist())):
         mask = (y_true == occupation) & (gender == g)
         out[g] = float(np.mean(y_pred[mask] == occupation)) if mask.any() else float("nan")
     return out
+
+
+@functools.lru_cache(maxsize=8)
+def _bio_ids(words, n, cue_noise, balanced, seed):
+    """Word ids (bios × words), occupations and genders of :func:`corpus.bios`, built once."""
+    index = {w: i for i, w in enumerate(words)}
+    items = bios(n, cue_noise, balanced=balanced, seed=seed)
+    ids = np.array([[index[w] for w in ws] for ws, _, _ in items])
+    return ids, np.array([occ for _, occ, _ in items]), np.array([g for _, _, g in items])
 
 
 def occupation_tpr_gap(embeddings, vocab, *, n_train=40, n_test=40, cue_noise=0.5, C=10.0,
@@ -68,13 +85,13 @@ def occupation_tpr_gap(embeddings, vocab, *, n_train=40, n_test=40, cue_noise=0.
 
     check_number("cue_noise", cue_noise, 0, 1)
     embeddings = np.asarray(embeddings, dtype=np.float64)
-    train = bios(n_train, cue_noise, seed=seed)
-    test = bios(n_test, cue_noise, balanced=True, seed=seed + 1)
+    words = tuple(vocab.words)
+    train_ids, train_y, _ = _bio_ids(words, n_train, float(cue_noise), False, seed)
+    test_ids, y, gender = _bio_ids(words, n_test, float(cue_noise), True, seed + 1)
     clf = LogisticRegression(C=C, max_iter=2000)
-    clf.fit(bio_features(embeddings, vocab, train), [occ for _, occ, _ in train])
-    pred = clf.predict(bio_features(embeddings, vocab, test))
-    y = np.array([occ for _, occ, _ in test])
-    gender = np.array([g for _, _, g in test])
+    with blas_threads():
+        clf.fit(embeddings[train_ids].mean(1), train_y)
+        pred = clf.predict(embeddings[test_ids].mean(1))
     shares = female_share()
     gaps = {}
     for occ in shares:

@@ -2,17 +2,19 @@
 
 Selection rate, true- and false-positive rates and accuracy per group, with the
 demographic-parity and equalized-odds differences and ratios (Hardt et al. 2016; fairlearn,
-Bird et al. 2020). trustlab only validates inputs and arranges fairlearn's numbers.
+Bird et al. 2020). trustlab validates inputs and arranges fairlearn's numbers, with one
+change: a rate whose denominator is empty in a group (TPR in a group with no positives, FPR in
+one with no negatives) is undefined, NaN, not fairlearn's 0, and so is every gap that needs it.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["GroupMetrics", "METRICS", "group_metrics", "tidy"]
+__all__ = ["GroupMetrics", "METRICS", "fmt", "group_metrics", "tidy"]
 
 #: Per-group metrics, in table order.
 METRICS = ("count", "selection_rate", "tpr", "fpr", "accuracy")
@@ -24,7 +26,9 @@ class GroupMetrics:
 
     ``table`` has one row per group and the columns of :data:`METRICS`. Differences are
     max − min over groups (0 means every group is equal); ratios are min / max (1 means equal).
-    Equalized odds takes the worse of the TPR and FPR gaps, as fairlearn does.
+    Equalized odds takes the worse of the TPR and FPR gaps, as fairlearn does. A TPR of a
+    group without positives, or an FPR of a group without negatives, is NaN (undefined), and
+    the gaps that need it are NaN too; ``undefined`` says why, per metric.
     """
 
     table: pd.DataFrame
@@ -33,6 +37,7 @@ class GroupMetrics:
     equalized_odds_difference: float
     equalized_odds_ratio: float
     accuracy: float
+    undefined: dict = field(default_factory=dict)
 
     def gaps(self) -> dict:
         """The four between-group gaps as a dict (handy for a sweep's table)."""
@@ -41,12 +46,29 @@ class GroupMetrics:
                 "equalized_odds_difference": self.equalized_odds_difference,
                 "equalized_odds_ratio": self.equalized_odds_ratio}
 
+    def why_undefined(self) -> str:
+        """Why the undefined numbers are undefined ("" when all are defined).
+
+        >>> group_metrics([1, 0, 0, 0], [1, 0, 1, 0], ["a", "a", "b", "b"]).why_undefined()
+        'TPR undefined (no positives in group b)'
+        """
+        return "; ".join(f"{name.upper()} undefined ({reason})"
+                         for name, reason in self.undefined.items())
+
     def summary(self) -> str:
-        """One rounded line: overall accuracy and the four gaps."""
-        return (f"acc={self.accuracy:.3f}  DP diff={self.demographic_parity_difference:.3f}"
-                f"  DP ratio={self.demographic_parity_ratio:.3f}"
-                f"  EO diff={self.equalized_odds_difference:.3f}"
-                f"  EO ratio={self.equalized_odds_ratio:.3f}")
+        """One rounded line: overall accuracy and the four gaps ("undefined" where one is)."""
+        line = (f"acc={self.accuracy:.3f}  dem. parity diff={fmt(self.demographic_parity_difference)}"
+                f"  dem. parity ratio={fmt(self.demographic_parity_ratio)}"
+                f"  eq. odds diff={fmt(self.equalized_odds_difference)}"
+                f"  eq. odds ratio={fmt(self.equalized_odds_ratio)}")
+        return f"{line}  [{self.why_undefined()}]" if self.undefined else line
+
+
+def fmt(value, digits=3) -> str:
+    """``value`` rounded, or ``undefined`` for NaN (a rate whose denominator is empty)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
+        raise TypeError(f"value must be a number, got {value!r:.60}")
+    return "undefined" if value != value else f"{value:.{digits}f}"
 
 
 def _as_1d(name, values, dtype=None):
@@ -80,7 +102,9 @@ def group_metrics(y_true, y_pred, sensitive_features) -> GroupMetrics:
     Returns
     -------
     GroupMetrics
-        Demographic-parity difference 0 means every group is selected at the same rate.
+        Demographic-parity difference 0 means every group is selected at the same rate. The
+        TPR of a group with no positives and the FPR of a group with no negatives are NaN
+        (undefined, with the reason in ``undefined``), and so are the equalized-odds gaps.
 
     Raises
     ------
@@ -95,6 +119,8 @@ def group_metrics(y_true, y_pred, sensitive_features) -> GroupMetrics:
     {'a': 0.5, 'b': 0.0}
     >>> m.demographic_parity_difference, m.equalized_odds_difference
     (0.5, 1.0)
+    >>> print(group_metrics([1, 1, 0, 0], [1, 0, 1, 0], ["a", "a", "b", "b"]).summary())
+    acc=0.500  dem. parity diff=0.000  dem. parity ratio=1.000  eq. odds diff=undefined  eq. odds ratio=undefined  [TPR undefined (no positives in group b); FPR undefined (no negatives in group a)]
     """
     from fairlearn.metrics import MetricFrame, false_positive_rate, selection_rate, true_positive_rate
     from sklearn.metrics import accuracy_score
@@ -119,6 +145,11 @@ def group_metrics(y_true, y_pred, sensitive_features) -> GroupMetrics:
     if len(present) < 2:
         raise ValueError("sensitive_features must contain at least two groups to compare, got "
                          f"only {list(present)}")
+    names = [str(g) for g in present]
+    if len(set(names)) != len(names):
+        clash = sorted({n for n in names if names.count(n) > 1})
+        raise ValueError(f"sensitive_features has distinct groups with the same name {clash} "
+                         f"(e.g. 1 and '1'); give every group one type, got {list(present)[:6]}")
     # The metrics depend only on how many rows share each (y_true, y_pred, group), so fairlearn
     # runs on those few combinations weighted by their counts: same numbers, ~100x faster.
     combos = pd.DataFrame({"y_true": yt, "y_pred": yp, "group": sf}).value_counts().reset_index()
@@ -133,14 +164,26 @@ def group_metrics(y_true, y_pred, sensitive_features) -> GroupMetrics:
     table = frame.by_group[list(METRICS)].astype(float)
     table["count"] = table["count"].astype(np.int64)
     table.index = table.index.map(str)
+    # fairlearn returns 0 for a rate whose denominator is empty: that is undefined, not zero.
+    labels = pd.crosstab(combos["group"].map(str), combos["y_true"], values=combos["count"],
+                         aggfunc="sum").reindex(index=table.index, columns=[0, 1]).fillna(0)
+    undefined = {}
+    for metric, label, word in (("tpr", 1, "positives"), ("fpr", 0, "negatives")):
+        empty = [g for g in table.index if labels.loc[g, label] == 0]
+        if empty:
+            table.loc[empty, metric] = np.nan
+            undefined[metric] = f"no {word} in group{'s' if len(empty) > 1 else ''} {', '.join(empty)}"
+
     diff, ratio = frame.difference(method="between_groups"), frame.ratio(method="between_groups")
+    odds_defined = not undefined  # a gap that needs an undefined rate is undefined
+    nan = float("nan")
     return GroupMetrics(
         table=table,
         demographic_parity_difference=float(diff["selection_rate"]),
         demographic_parity_ratio=float(ratio["selection_rate"]),
-        equalized_odds_difference=float(max(diff["tpr"], diff["fpr"])),
-        equalized_odds_ratio=float(min(ratio["tpr"], ratio["fpr"])),
-        accuracy=float(frame.overall["accuracy"]))
+        equalized_odds_difference=float(max(diff["tpr"], diff["fpr"])) if odds_defined else nan,
+        equalized_odds_ratio=float(min(ratio["tpr"], ratio["fpr"])) if odds_defined else nan,
+        accuracy=float(frame.overall["accuracy"]), undefined=undefined)
 
 
 def tidy(metrics: GroupMetrics, **labels) -> pd.DataFrame:
@@ -150,6 +193,9 @@ def tidy(metrics: GroupMetrics, **labels) -> pd.DataFrame:
     >>> tidy(m, model="demo").query("metric == 'tpr'")["value"].tolist()
     [1.0, 0.0]
     """
+    if not isinstance(metrics, GroupMetrics):
+        raise TypeError(f"metrics must be a GroupMetrics (from group_metrics), got "
+                        f"{type(metrics).__name__}")
     long = metrics.table.reset_index(names="group").melt(id_vars="group", var_name="metric",
                                                          value_name="value")
     for key, value in labels.items():

@@ -20,6 +20,8 @@ def _two_axes(ax):
 def plot_group_metrics(metrics, ax=None, *, title="Metrics per group"):
     """Grouped bars: selection rate, TPR, FPR and accuracy for each group of a ``GroupMetrics``.
 
+    An undefined rate (TPR of a group with no positives, FPR of one with no negatives) gets no
+    bar but the word "undefined" where it would stand, never a bar at 0.
     Returns ``(fig, ax, data)`` with ``data`` the plotted table (groups × metrics).
     """
     fig, ax = figure_axes(ax)
@@ -29,13 +31,17 @@ def plot_group_metrics(metrics, ax=None, *, title="Metrics per group"):
     width = 0.8 / len(table)
     x = np.arange(table.shape[1])
     for i, (group, row) in enumerate(table.iterrows()):
-        ax.bar(x + (i - (len(table) - 1) / 2) * width, row.to_numpy(), width,
-               color=PALETTE[i % len(PALETTE)], label=str(group))
+        xs, heights = x + (i - (len(table) - 1) / 2) * width, row.to_numpy(dtype=float)
+        ax.bar(xs, np.nan_to_num(heights), width, color=PALETTE[i % len(PALETTE)], label=str(group))
+        for xi in xs[np.isnan(heights)]:
+            ax.text(xi, 0.02, "undefined", rotation=90, ha="center", va="bottom",
+                    fontsize="x-small", color=PALETTE[i % len(PALETTE)])
     ax.set_xticks(x, [labels[c] for c in table.columns])
     ax.set_xlabel("metric")
     ax.set_ylim(0, 1)
     ax.set_ylabel("rate (fraction of rows)")
-    ax.set_title(title)
+    why = metrics.why_undefined() if hasattr(metrics, "why_undefined") else ""
+    ax.set_title(title if not why else f"{title}\n{why}", fontsize=None if not why else "small")
     ax.legend(loc="upper left", fontsize="small")
     return fig, ax, table
 
@@ -79,30 +85,38 @@ def plot_sampling_bias(result, ax=None):
 
 
 def plot_disparate_impact(result, ax=None):
-    """Accuracy per group against the noise multiplier σ (σ = 0 is the non-private model).
+    """Accuracy per group in each setting (non-private, clipping only, DP-SGD at each ε).
 
-    ``result`` is a ``DisparateImpactResult`` or a ``DisparateImpactPoint`` (its ε is marked).
-    Returns ``(fig, ax, data)``; ``data`` maps each group to its accuracies.
+    ``result`` is a ``DisparateImpactResult`` or a ``DisparateImpactPoint`` (its setting is
+    marked). Points are seed means with 95 % intervals as error bars.
+    Returns ``(fig, ax, data)``; ``data`` maps each group to its mean accuracies.
     """
+    from trustlab.stats import mean_ci
+
     fig, ax = figure_axes(ax)
     if hasattr(result, "sweep"):
-        ax.axvspan(result.index + 0.7, result.index + 1.3, color=OKABE_ITO["yellow"], alpha=0.3)
+        ax.axvspan(result.index - 0.3, result.index + 0.3, color=OKABE_ITO["yellow"], alpha=0.3)
         result = result.sweep
-    # Evenly spaced budgets (σ grows fast as ε shrinks); the first point is the plain model.
-    x = np.arange(1 + len(result.noise_multipliers))
+    x = np.arange(len(result.labels))
     data = {}
     for i, group in enumerate(result.groups):
-        acc = [result.plain_accuracy[group], *result.accuracy[group]]
-        data[group] = acc
-        ax.plot(x, np.array(acc) * 100, "o-", color=PALETTE[i % len(PALETTE)],
-                label=f"{group} ({result.train_counts[group]:,} training rows)")
-    labels = ["non-private"] + [f"σ={s:.2f}\nε={e:.1f}" for s, e in zip(result.noise_multipliers,
-                                                                      result.epsilons)]
-    ax.set_xticks(x, labels)
-    ax.set_xlabel(f"DP-SGD noise multiplier σ and ε spent (δ = {result.delta:g})")
+        cis = [mean_ci(v) for v in result.per_seed[group]]
+        mean = np.array([c.mean for c in cis])
+        half = np.nan_to_num([c.half_width for c in cis])
+        data[group] = mean.tolist()
+        ax.errorbar(x + (i - (len(result.groups) - 1) / 2) * 0.06, mean * 100, yerr=half * 100,
+                    fmt="o-", capsize=3, color=PALETTE[i % len(PALETTE)],
+                    label=f"{group} ({result.train_counts[group]:,} training rows)")
+    ticks = []
+    for lab, sigma, eps in zip(result.labels, result.noise_multipliers, result.epsilons):
+        ticks.append(lab if sigma is None else
+                     f"{lab}\nσ=0, ε=∞" if eps is None else f"{lab}\nσ={sigma:.2f}")
+    ax.set_xticks(x, ticks)
+    ax.set_xlabel(f"training setting: noise σ and ε (clipping norm C = {result.max_grad_norm:g}, "
+                  f"δ = {result.delta:g}); {len(result.seeds)} seeds, 95 % intervals")
     ax.set_ylabel("accuracy (or TPR) in the group (%)")
     ax.set_ylim(-2, 102)
     fig.subplots_adjust(bottom=0.24)
     ax.set_title(result.title)
-    ax.legend(loc="best", fontsize="small")
+    ax.legend(loc="lower center", ncol=2, fontsize="x-small")
     return fig, ax, data

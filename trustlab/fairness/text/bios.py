@@ -21,9 +21,9 @@ from trustlab._validate import check_int, check_number
 from trustlab.models import mlp
 from trustlab.training import train
 
-__all__ = ["Bios", "OccupationBiasResult", "bio_features", "compute_occupation_bias", "make_bios",
-           "predict_proba", "swap_gender_tokens", "tpr_gaps",
-           "train_occupation_classifier"]
+__all__ = ["RECIPE", "Bios", "OccupationBiasResult", "bio_features", "compute_occupation_bias", "make_bios",
+           "predict_proba", "swap_gender_tokens", "tpr_gaps", "train_occupation_classifier",
+           "train_occupation_classifiers"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -104,6 +104,9 @@ def swap_gender_tokens(gw, tokens) -> np.ndarray:
     ['he', 'nurses']
     """
     tokens = np.asarray(tokens)
+    if not np.issubdtype(tokens.dtype, np.integer) or \
+            (tokens.size and (tokens.min() < 0 or tokens.max() >= len(gw.words))):
+        raise ValueError(f"tokens must hold word ids in [0, {len(gw.words) - 1}]")
     table = np.arange(len(gw.words))
     for f, m in gw.bio_gender_pairs:
         table[gw.index[f]], table[gw.index[m]] = gw.index[m], gw.index[f]
@@ -112,21 +115,57 @@ def swap_gender_tokens(gw, tokens) -> np.ndarray:
 
 def bio_features(tokens, vectors) -> np.ndarray:
     """Mean word vector of each bio (the classifier's input), float32 ``(n, dim)``."""
+    vectors, tokens = np.asarray(vectors), np.asarray(tokens)
+    if vectors.ndim != 2:
+        raise ValueError(f"vectors must be 2-d (words x dims), got shape {vectors.shape}")
+    if tokens.ndim != 2 or not np.issubdtype(tokens.dtype, np.integer) or \
+            (tokens.size and (tokens.min() < 0 or tokens.max() >= len(vectors))):
+        raise ValueError(f"tokens must be a 2-d array of word ids in [0, {len(vectors) - 1}]")
     return np.asarray(vectors, dtype=np.float32)[np.asarray(tokens)].mean(axis=1)
 
 
-def train_occupation_classifier(X, y, n_classes, *, hidden=32, epochs=12, seed=0):
+#: SGD recipe of the occupation classifier. lr 0.5 (the kit's first recipe) diverged for some
+#: seeds (test accuracy 0.39 to 0.89 at one setting); lr 0.1 for 20 epochs is stable.
+RECIPE = {"epochs": 20, "lr": 0.1, "batch_size": 64, "momentum": 0.9}
+
+
+def train_occupation_classifier(X, y, n_classes, *, hidden=32, epochs=RECIPE["epochs"], seed=0):
     """A one-hidden-layer MLP (logits) trained with SGD on bio features; returns the model."""
     check_int("n_classes", n_classes, 2)
-    model = mlp(X.shape[1], n_classes, hidden=(check_int("hidden", hidden, 1),), seed=seed)
-    train(model, X, y, epochs=epochs, lr=0.5, batch_size=64, momentum=0.9, seed=seed)
+    model = mlp(X.shape[1], n_classes, hidden=(check_int("hidden", hidden, 1),), seed=seed).double()
+    train(model, X, y, epochs=epochs, lr=RECIPE["lr"], batch_size=RECIPE["batch_size"],
+          momentum=RECIPE["momentum"], seed=seed, dtype=torch.float64)
     return model.eval()
+
+
+def train_occupation_classifiers(Xs, ys, n_classes, *, seeds, hidden=32, epochs=RECIPE["epochs"]):
+    """One classifier per seed, seed k trained on ``(Xs[k], ys[k])``, as one batched run.
+
+    The same recipe as :func:`train_occupation_classifier`, in float64 (these small MLPs with
+    momentum are chaotic enough in float32 that the last printed digit moved across CPUs).
+    Returns the stacked model; ``.member(k)`` is seed k's classifier.
+    """
+    import functools
+
+    from trustlab.training import train_many
+
+    check_int("n_classes", n_classes, 2)
+    bounds = np.cumsum([0] + [len(y) for y in ys])
+    subsets = [np.arange(bounds[k], bounds[k + 1]) for k in range(len(ys))]
+    model_fn = functools.partial(mlp, Xs[0].shape[1], n_classes, hidden=(check_int("hidden", hidden, 1),))
+    r = train_many(model_fn, np.vstack(Xs), np.concatenate(ys), seeds=list(seeds), subsets=subsets,
+                   epochs=epochs, lr=RECIPE["lr"], batch_size=RECIPE["batch_size"],
+                   momentum=RECIPE["momentum"], dtype=torch.float64)
+    return r.model
 
 
 def predict_proba(model, X) -> np.ndarray:
     """Class probabilities of ``model`` for features ``X`` (numpy in, numpy out)."""
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch module (features -> logits), got {type(model).__name__}")
+    dtype = next(model.parameters()).dtype
     with torch.no_grad():
-        return torch.softmax(model(torch.as_tensor(X, dtype=torch.float32)), dim=1).numpy()
+        return torch.softmax(model(torch.as_tensor(X, dtype=dtype)), dim=1).numpy()
 
 
 def tpr_gaps(y_true, y_pred, female, n_classes) -> np.ndarray:
@@ -148,43 +187,80 @@ def tpr_gaps(y_true, y_pred, female, n_classes) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class OccupationBiasResult:
-    """An occupation classifier's per-profession TPR gaps on gender-balanced test bios."""
+    """Occupation classifiers' per-profession TPR gaps on gender-balanced test bios, per seed.
+
+    ``table`` holds the seed means (``tpr_gap``) and 95 % half-widths (``tpr_gap_ci``);
+    ``gaps`` is (seeds × professions), ``accuracies`` one value per seed.
+    """
 
     table: pd.DataFrame
-    accuracy: float
+    gaps: np.ndarray
+    accuracies: np.ndarray
     stereotype_share: float
 
     @property
+    def accuracy(self) -> float:
+        """Mean test accuracy over the seeds."""
+        return float(self.accuracies.mean())
+
+    @property
+    def rms_gaps(self) -> np.ndarray:
+        """Per seed: root mean square of the per-profession TPR gaps (De-Arteaga et al.'s GAP^RMS)."""
+        return np.sqrt(np.mean(self.gaps ** 2, axis=1))
+
+    @property
     def rms_gap(self) -> float:
-        """Root mean square of the per-profession TPR gaps (De-Arteaga et al.'s GAP^RMS)."""
-        return float(np.sqrt(np.mean(self.table["tpr_gap"] ** 2)))
+        """Mean over the seeds of :attr:`rms_gaps` (0 means equal recall everywhere)."""
+        return float(self.rms_gaps.mean())
+
+    def stereotype_correlations(self) -> np.ndarray:
+        """Per seed: Pearson r between the TPR gap and the stereotype score (+ male, − female)."""
+        score = self.table["stereotype"].to_numpy()
+        return np.array([np.corrcoef(g, score)[0, 1] for g in self.gaps])
 
     def summary(self) -> str:
-        return (f"stereotype share={self.stereotype_share:.2f}  acc={self.accuracy:.3f}  "
-                f"TPR gap RMS={self.rms_gap:.3f}  corr(gap, stereotype)="
-                f"{self.table['tpr_gap'].corr(-self.table['stereotype']):.2f}")
+        """One rounded line: accuracy, TPR gap RMS and r(gap, stereotype), mean ± 95 % interval."""
+        from trustlab.stats import format_ci
+
+        return (f"stereotype share={self.stereotype_share:.2f}  acc={format_ci(self.accuracies, seeds=False)}  "
+                f"TPR gap RMS={format_ci(self.rms_gaps, seeds=False)}  corr(TPR gap, stereotype score)="
+                f"{format_ci(self.stereotype_correlations(), 2, seeds=False)}  ({len(self.gaps)} seeds)")
 
 
 def compute_occupation_bias(stereotype_share=0.8, *, swap_ratio=0.0, n_per_profession=150,
-                            vectors=None, seed=0) -> OccupationBiasResult:
-    """Train the occupation classifier on skewed bios; TPR gap per profession on balanced bios.
+                            vectors=None, seed=0, n_seeds=5) -> OccupationBiasResult:
+    """Train occupation classifiers on skewed bios; TPR gap per profession on balanced bios.
 
     ``stereotype`` in the table is Bolukbasi et al.'s crowd score (+ male, − female); a positive
-    ``tpr_gap`` means women of that profession are recognised more often than men.
+    ``tpr_gap`` means women of that profession are recognised more often than men. Seeds are
+    ``seed … seed + n_seeds − 1``, each with its own bios and classifier (one batched run).
     """
     from trustlab.fairness.text.words import load_gender_words
+    from trustlab.stats import mean_ci
 
+    check_number("stereotype_share", stereotype_share, 0, 1)
+    check_int("n_seeds", n_seeds, 1, 20)
+    check_int("seed", seed, 0)
     gw = load_gender_words()
     V = gw.vectors if vectors is None else vectors
-    train_bios = make_bios(gw, n_per_profession, stereotype_share=stereotype_share,
-                           swap_ratio=swap_ratio, seed=seed)
-    test = make_bios(gw, 100, stereotype_share=0.5, seed=10_000 + seed)
-    model = train_occupation_classifier(bio_features(train_bios.tokens, V), train_bios.y,
-                                        len(train_bios.professions), seed=seed)
-    pred = predict_proba(model, bio_features(test.tokens, V)).argmax(axis=1)
-    gaps = tpr_gaps(test.y, pred, test.female, len(test.professions))
-    table = pd.DataFrame({"stereotype": [gw.professions[p] for p in test.professions],
-                          "female_share_train": [train_bios.female[train_bios.y == k].mean()
-                                                 for k in range(len(test.professions))],
-                          "tpr_gap": gaps}, index=pd.Index(test.professions, name="profession"))
-    return OccupationBiasResult(table, float((pred == test.y).mean()), float(stereotype_share))
+    seeds = list(range(seed, seed + n_seeds))
+    trains = [make_bios(gw, n_per_profession, stereotype_share=stereotype_share,
+                        swap_ratio=swap_ratio, seed=s) for s in seeds]
+    tests = [make_bios(gw, 100, stereotype_share=0.5, seed=10_000 + s) for s in seeds]
+    models = train_occupation_classifiers([bio_features(t.tokens, V) for t in trains],
+                                          [t.y for t in trains], len(trains[0].professions),
+                                          seeds=seeds)
+    gaps, accs = [], []
+    for k, test in enumerate(tests):
+        pred = predict_proba(models.member(k), bio_features(test.tokens, V)).argmax(axis=1)
+        gaps.append(tpr_gaps(test.y, pred, test.female, len(test.professions)))
+        accs.append(float((pred == test.y).mean()))
+    gaps = np.array(gaps)
+    profs = tests[0].professions
+    cis = [mean_ci(gaps[:, j]) for j in range(len(profs))]
+    table = pd.DataFrame({"stereotype": [gw.professions[p] for p in profs],
+                          "female_share_train": [np.mean([t.female[t.y == k].mean() for t in trains])
+                                                 for k in range(len(profs))],
+                          "tpr_gap": [c.mean for c in cis], "tpr_gap_ci": [c.half_width for c in cis]},
+                         index=pd.Index(profs, name="profession"))
+    return OccupationBiasResult(table, gaps, np.array(accs), float(stereotype_share))

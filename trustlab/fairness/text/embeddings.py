@@ -16,7 +16,11 @@ __all__ = ["direct_bias", "gender_direction", "mitigate_projection", "project", 
 
 
 def _matrix(name, x, dim=None):
-    arr = np.asarray(x, dtype=np.float64)
+    try:
+        arr = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a 2-d array of numbers (words x dims), got "
+                        f"{np.asarray(x).dtype} values like {str(np.asarray(x).ravel()[:2])[:40]}") from None
     if arr.ndim != 2 or len(arr) == 0:
         raise ValueError(f"{name} must be a non-empty 2-d array (words x dims), got shape {arr.shape}")
     if dim is not None and arr.shape[1] != dim:
@@ -26,10 +30,10 @@ def _matrix(name, x, dim=None):
     return arr
 
 
-def _unit(x):
+def _unit(x, name="vectors"):
     norm = np.linalg.norm(x, axis=-1, keepdims=True)
     if np.any(norm == 0):
-        raise ValueError("word vectors must be non-zero (cosine similarity is undefined for 0)")
+        raise ValueError(f"{name} must be non-zero (cosine similarity is undefined for 0)")
     return x / norm
 
 
@@ -78,6 +82,10 @@ def weat_test(vectors_of, test) -> float:
     >>> round(weat_test(gw.vec, gw.weat["career_family"]), 2)
     1.19
     """
+    if not callable(vectors_of):
+        raise TypeError(f"vectors_of must be a function words -> vectors, got {type(vectors_of).__name__}")
+    if not isinstance(test, (tuple, list)) or len(test) != 4:
+        raise TypeError(f"test must be four word sets (X, Y, A, B), got {test!r:.60}")
     X, Y, A, B = (vectors_of(part["words"]) for part in test)
     return weat_effect_size(X, Y, A, B)
 
@@ -110,7 +118,7 @@ def project(vectors, direction) -> np.ndarray:
     [0.6]
     """
     V = _unit(_matrix("vectors", vectors))
-    g = _unit(np.asarray(direction, dtype=np.float64).reshape(1, -1))[0]
+    g = _unit(_matrix("direction", np.reshape(direction, (1, -1))), "direction")[0]
     if g.shape[0] != V.shape[1]:
         raise ValueError(f"direction has {g.shape[0]} dims, vectors have {V.shape[1]}")
     return V @ g

@@ -33,19 +33,27 @@ def plot_gender_projection(words, scores, ax=None, *, title="Professions on the 
 
 
 def plot_aps_vs_ctf(result, ax=None):
-    """APS and mean counterfactual gap against the swap ratio (two y-axes share the x-axis)."""
+    """APS and mean counterfactual gap against the swap ratio (two y-axes share the x-axis).
+
+    Seed means with 95 % intervals (error bars). Returns ``(fig, ax, data)``.
+    """
     fig, ax = figure_axes(ax)
     t = result.table
-    ax.plot(t.swap_ratio, t.aps, "o-", color=PALETTE[0], label="APS (left axis)")
+    ax.errorbar(t.swap_ratio, t.aps, yerr=t.aps_ci.fillna(0), fmt="o-", capsize=3,
+                color=PALETTE[0], label="APS (left axis)")
     ax.set_xlabel("counterfactual augmentation: share of training bios swapped")
     ax.set_ylabel("APS (mean |dp/dx · v|)")
     twin = ax.twinx()
-    twin.plot(t.swap_ratio, t.ctf, "s--", color=PALETTE[1], label="counterfactual gap (right)")
+    twin.errorbar(t.swap_ratio + 0.01, t.ctf, yerr=t.ctf_ci.fillna(0), fmt="s--", capsize=3,
+                  color=PALETTE[1], label="counterfactual gap (right)")
     twin.set_ylabel("mean |p(x) − p(swapped x)|")
     twin.grid(False)
-    ax.set_title(f"Two views of gender leakage: r(APS, CTF) = {result.correlation():.2f}")
-    lines = ax.get_lines() + twin.get_lines()
-    ax.legend(lines, [line.get_label() for line in lines], loc="upper right", fontsize="small")
+    r = result.correlations()
+    ax.set_title(f"Two views of gender leakage ({len(result.seeds)} seeds, 95 % intervals): "
+                 f"r(APS, CTF) = {r.mean():.2f}")
+    lines = ax.get_lines()[:1] + twin.get_lines()[:1]
+    ax.legend(lines, ["APS (left axis)", "counterfactual gap (right)"], loc="upper right",
+              fontsize="small")
     return fig, ax, {"swap_ratio": t.swap_ratio.tolist(), "aps": t.aps.tolist(),
                      "ctf": t.ctf.tolist()}
 
@@ -53,29 +61,37 @@ def plot_aps_vs_ctf(result, ax=None):
 def plot_intrinsic_extrinsic(point, ax=None, *, intrinsic="weat", extrinsic="tpr_gap"):
     """Scatter of the study's variants: intrinsic score (x) vs extrinsic score (y), one highlighted.
 
-    ``point`` is a ``StudyPoint`` (or a ``StudyResult``: nothing highlighted).
+    ``point`` is a ``StudyPoint`` (or a ``StudyResult``: nothing highlighted). Extrinsic scores
+    are seed means with 95 % intervals (error bars).
     """
+    from trustlab.stats import mean_ci
+
     fig, ax = figure_axes(ax)
     study = getattr(point, "study", point)
-    t = study.table
+    rows = study.rows
     labels = {"weat": "WEAT effect size d (career/family vs male/female terms)",
               "direct_bias": "direct bias: mean |cos(profession, g)|",
               "tpr_gap": "TPR gap women − men (RMS over professions)",
               "aps": "APS (mean |dp/dx · v|)",
               "ctf": "counterfactual gap: mean |p(x) − p(swapped x)|"}
-    for i, skew in enumerate(sorted(t.corpus_skew.unique())):
-        sub = t[t.corpus_skew == skew]
-        ax.scatter(sub[intrinsic], sub[extrinsic], color=PALETTE[i % len(PALETTE)], s=30,
-                   label=f"corpus skew {skew:g}")
-    data = {"x": t[intrinsic].tolist(), "y": t[extrinsic].tolist(),
-            "r": study.correlation(intrinsic, extrinsic)}
+    for i, skew in enumerate(sorted({r["corpus_skew"] for r in rows})):
+        sub = [r for r in rows if r["corpus_skew"] == skew]
+        cis = [mean_ci(r[extrinsic]) for r in sub]
+        ax.errorbar([r[intrinsic] for r in sub], [c.mean for c in cis],
+                    yerr=[0 if np.isnan(c.half_width) else c.half_width for c in cis], fmt="o",
+                    capsize=2, color=PALETTE[i % len(PALETTE)], label=f"corpus skew {skew:g}")
+    r = study.correlations(intrinsic, extrinsic)
+    data = {"x": [row[intrinsic] for row in rows], "y": [float(np.mean(row[extrinsic])) for row in rows],
+            "r": float(r.mean())}
     if hasattr(point, "row"):
-        r = point.row
-        ax.scatter([r[intrinsic]], [r[extrinsic]], s=160, facecolors="none",
-                   edgecolors=OKABE_ITO["black"], linewidths=2, label="selected variant")
-        data["selected"] = (float(r[intrinsic]), float(r[extrinsic]))
+        sel = point.row
+        ax.scatter([sel[intrinsic]], [np.mean(sel[extrinsic])], s=160, facecolors="none",
+                   edgecolors=OKABE_ITO["black"], linewidths=2,
+                   label="computed now" if getattr(point, "live", False) else "selected variant")
+        data["selected"] = (float(sel[intrinsic]), float(np.mean(sel[extrinsic])))
     ax.set_xlabel(labels[intrinsic])
     ax.set_ylabel(labels[extrinsic])
-    ax.set_title(f"{len(t)} embedding variants: Pearson r = {data['r']:.2f}")
+    ax.set_title(f"{len(rows)} embedding variants: Pearson r = {r.mean():.2f} "
+                 f"(per seed {r.min():.2f} to {r.max():.2f})")
     ax.legend(loc="best", fontsize="x-small")
     return fig, ax, data

@@ -34,7 +34,7 @@ def _smallest_skew():
 @register("30.2", Number(rtol=0.0, atol=5e-4),
           question="the demographic-parity difference of the perfect predictor (y_pred = y_true) on Adult",
           hint="`group_metrics(adult[\"label\"], adult[\"label\"], adult[\"sex\"])` scores the perfect predictor; "
-               "compare its DP difference with the gap between the two groups' base rates.",
+               "compare its demographic-parity difference with the gap between the two groups' base rates.",
           insight="A perfect predictor inherits the base-rate gap, so DP and equalized odds conflict here.")
 def _perfect_dp_difference():
     from trustlab.data import load_adult
@@ -66,8 +66,9 @@ def _judge_wrong_pronoun(answer):
 
 @register("31.1", Judged("a pair (sentence, its correct swap)"),
           question="(a sentence where swap_gender turns 'her' into the wrong pronoun, its correct swap)",
-          hint="swap_gender reads 'her' as possessive ('his') when a content word follows it, otherwise as an "
-               "object ('him'). Find a sentence where that guess is wrong; then swap_gender's output and your "
+          hint="swap_gender reads 'her' as possessive ('his') when a noun-like content word follows it, otherwise "
+               "(and before a bare verb after see/hear/make/let …) as an object ('him'). Find a sentence where "
+               "that guess is wrong; then swap_gender's output and your "
                "correct swap must differ in that pronoun.",
           insight="No local rule resolves 'her' everywhere; look at swapped text before training on it.")
 def _wrong_pronoun(answer):
@@ -78,21 +79,26 @@ def _student_pair(answer):
     if not (isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[0], str)
             and isinstance(answer[1], (int, float)) and not isinstance(answer[1], bool)):
         return f"expects a pair (mode, swap_ratio) such as ('none', 0.25); got {answer!r:.60}"
-    from trustlab.fairness.counterfactual.role_reversal_sweep import sweep_table
+    from trustlab.fairness.counterfactual.role_reversal_sweep import role_reversal_sweep
+    from trustlab.stats import mean_ci
 
-    table = sweep_table(seed=SEED)
-    students = table[table["mode"] != "teacher"]
-    modes = sorted(set(students["mode"]))
+    records = role_reversal_sweep(seed=SEED)["records"]
+    modes = sorted({r["mode"] for r in records})
     if answer[0].strip().lower() not in modes:
         return f"expects a mode among {', '.join(map(repr, modes))}; got {answer[0]!r}"
-    plain = students[(students["mode"] == "none") & (students["swap_ratio"] == 0.0)].iloc[0]
-    ok = students[students["perplexity"] <= 1.02 * plain["perplexity"]]
-    best = ok.loc[ok["mean_abs_polarity"].idxmin()]
-    return answer[0].strip().lower() == best["mode"] and abs(float(answer[1]) - best["swap_ratio"]) < 1e-6
+    plain = next(r for r in records if r["mode"] == "none" and r["swap_ratio"] == 0.0)
+    limit = 1.02 * mean_ci(plain["perplexity"]).mean
+    ok = [r for r in records if mean_ci(r["perplexity"]).mean <= limit]
+    best = min(ok, key=lambda r: mean_ci(r["mean_abs_polarity"]).mean)
+    top = mean_ci(best["mean_abs_polarity"]).high
+    # Every eligible student whose interval reaches the best one's is within seed noise of it.
+    tied = {(r["mode"], r["swap_ratio"]) for r in ok if mean_ci(r["mean_abs_polarity"]).low <= top}
+    return (answer[0].strip().lower(), float(answer[1])) in tied
 
 
 @register("31.2", Judged("a pair (mode, swap_ratio) such as ('none', 0.25)"),
-          question="(mode, swap_ratio) of the lowest-polarity student within 2 % of the plain perplexity",
+          question="(mode, swap_ratio) of the lowest-polarity student within 2 % of the plain perplexity "
+                   "(any within seed noise of it counts)",
           hint="In `sweep_table(seed=0)`, drop the teacher, keep the students whose perplexity is at most 1.02 × "
                "the plain student's (mode 'none', swap_ratio 0), then take the smallest `mean_abs_polarity`.",
           insight="Balancing the teacher and augmenting the data together mitigate polarity the most.")
