@@ -1,4 +1,5 @@
-# Exercise 2: a small gap from a model that finds almost no high earners (levelling down).
+# Exercise 2: a smaller gap from a model that finds fewer high earners (levelling down?);
+# with five seeds the TPRs' intervals overlap: read the means as a pattern, not an effect.
 from trustlab.capstone import compare_points, compute_tradeoff
 
 skewed = compute_tradeoff(1.0, 100, 0.3, 0.0).point
