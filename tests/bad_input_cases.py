@@ -827,6 +827,19 @@ row("federated", "computing_in(model=None)", "model", lambda: fl.computing_in(No
 row("federated", "local_seed(server_round=-1)", "server_round", lambda: fl.local_seed(0, -1, 0))
 row("federated", "local_seed(partition_id=1.5)", "partition_id", lambda: fl.local_seed(0, 1, 1.5))
 row("federated", "wire_state_dict(model=None)", "model", lambda: fl.wire_state_dict(None))
+
+
+def _arrays8():
+    return [p.detach().numpy() for p in ft.build_model().parameters()]
+
+
+row("federated", "local_train_arrays(arrays: 3 of 4)", "arrays", lambda: fl.local_train_arrays(_arrays8()[:3], _X8, _y8))
+row("federated", "local_train_arrays(lr=0)", "lr", lambda: fl.local_train_arrays(_arrays8(), _X8, _y8, lr=0))
+row("federated", "local_train_arrays(X with 3 columns)", "X", lambda: fl.local_train_arrays(_arrays8(), _X8[:, :3], _y8))
+row("federated", "local_train_arrays(y shorter than X)", "y", lambda: fl.local_train_arrays(_arrays8(), _X8, _y8[:3]))
+row("federated", "logits_arrays(X 1-d)", "X", lambda: fl.logits_arrays(_arrays8(), np.zeros(64)))
+row("federated", "logits_arrays(arrays in the wrong order)", "arrays",
+    lambda: fl.logits_arrays(_arrays8()[::-1], _X8))
 row("federated", "federated_data(dataset='mnist')", "dataset", lambda: ft.federated_data("mnist"))
 row("federated", "federated_data(seed=-1)", "seed", lambda: ft.federated_data("digits", -1))
 row("federated", "adult_sex(split='dev')", "split", lambda: ft.adult_sex("dev"))

@@ -195,7 +195,17 @@ def logits_arrays(arrays, X) -> np.ndarray:
     >>> logits_arrays(arrays, federated_data("digits", 0)[2]).shape
     (450, 10)
     """
-    return _forward(_relu_layers(arrays), np.asarray(X, dtype=np.float64))[0]
+    layers = _relu_layers(arrays)
+    return _forward(layers, _inputs(X, layers))[0]
+
+
+def _inputs(X, layers):
+    """``X`` as a float64 matrix with the first layer's number of columns, or a clear error."""
+    X = np.asarray(X, dtype=np.float64)
+    d = layers[0][0].shape[1]
+    if X.ndim != 2 or X.shape[1] != d:
+        raise ValueError(f"X must be 2-d with {d} columns (the first layer's inputs), got shape {X.shape}")
+    return X
 
 
 def local_train_arrays(arrays, X, y, *, epochs=1, lr=0.1, batch_size=32, proximal_mu=0.0, seed=0):
@@ -215,9 +225,9 @@ def local_train_arrays(arrays, X, y, *, epochs=1, lr=0.1, batch_size=32, proxima
     dtypes = [np.asarray(a).dtype for a in arrays]
     layers = _relu_layers(arrays)
     start = [(W.copy(), b.copy()) for W, b in layers] if mu > 0 else None
-    X = np.asarray(X, dtype=np.float64)
+    X = _inputs(X, layers)
     y = np.asarray(y, dtype=np.int64)
-    if X.ndim != 2 or y.shape != (len(X),) or not len(y):
+    if y.shape != (len(X),) or not len(y):
         raise ValueError(f"X must be 2-d and y 1-d of the same non-zero length, got X{X.shape} and y{y.shape}")
     generator, mean_loss = torch_generator(seed), float("nan")
     for _ in range(epochs):

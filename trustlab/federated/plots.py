@@ -85,8 +85,9 @@ def plot_client_accuracy(result, ax=None):
         per_seed, global_acc = np.sort(np.asarray(result.client_accuracy[-1]))[None, :], result.final_accuracy
     mean, half = _seed_band(per_seed)
     ranks = np.arange(len(mean))
-    ax.bar(ranks, mean, color=OKABE_ITO["sky"], width=0.85,
-           yerr=half if np.any(half > 0) else None, ecolor=OKABE_ITO["black"], capsize=2)
+    ax.bar(ranks, mean, color=OKABE_ITO["sky"], width=0.85)
+    if np.any(half > 0):  # the seeds' 95 % interval, caps and bars in black
+        ax.errorbar(ranks, mean, yerr=half, fmt="none", color=OKABE_ITO["black"], capsize=2)
     ax.axhline(global_acc, color=OKABE_ITO["vermillion"], ls="--", label="global test acc")
     n = per_seed.shape[0]
     ax.set(xlabel="clients, worst to best", ylabel="accuracy on own data", ylim=(0, 1),
