@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/run.py [--notebooks] [--explorers] [--threads] [--many] [--kernels]
-                             [--repeat N]
+                             [--compute-now] [--repeat N]
 
 Without a section flag every section runs. ``--repeat N`` takes N times more samples: each
 notebook runs N times (median time, largest peak), explorers make 30·N timed moves, the thread
@@ -42,6 +42,9 @@ many
 kernels
     Every notebook re-executed under other CPUs' kernels; the largest move of a checked number
     in units of its last printed digit (``kernels.py``).
+compute_now
+    Every explorer's "compute this setting now" path at an off-grid setting, each explorer in a
+    fresh interpreter: wall and CPU medians of max(3, N) calls (``compute_now.py``).
 """
 
 from __future__ import annotations
@@ -64,6 +67,7 @@ HERE = ROOT / "benchmarks"
 NOTEBOOKS = ROOT / "notebooks"
 sys.path.insert(0, str(HERE))
 
+import compute_now  # noqa: E402
 import facilitator_times  # noqa: E402
 import kernels  # noqa: E402
 import many  # noqa: E402
@@ -449,6 +453,32 @@ def bench_kernels(repeat=1) -> dict:
             "rows": kernels.bench_kernels(sorted(NOTEBOOKS.glob("*.ipynb")))}
 
 
+def bench_compute_now(repeat=1) -> dict:
+    """Every explorer's "compute this setting now", off the grid (max(3, N) calls each)."""
+    return {"measured_at": _now(), **compute_now.bench_compute_now(repeat)}
+
+
+def _render_compute_now(cn) -> list:
+    out = ["## \"Compute this setting now\" (off-grid setting, trained live)", "",
+           f"Measured {cn['measured_at']} (load average {cn['load_average_at_start']}). The "
+           "function each button calls, each explorer in a fresh interpreter with an empty "
+           "user cache; every call a setting not computed before (`compute_now.py`). Medians "
+           "of wall and CPU seconds; *first call*: the first in the fresh interpreter "
+           "(imports and per-process set-up included), not in the medians.", "",
+           "| explorer | function | setting | seeds | median wall (s) | median CPU (s) | "
+           "calls | first call (s) | target (median) | result |",
+           "|---|---|---|---:|---:|---:|---|---:|---|---|"]
+    for r in cn["rows"]:
+        head = f"| {r['explorer']} | `{r['function'].rsplit('.', 1)[-1]}` | {r['setting']} | {r['seeds']} |"
+        if "error" in r:
+            out.append(f"{head} – | – | – | – | ≤ {r['target_s']:g} s | **FAIL** ({r['error']}) |")
+            continue
+        calls = f"{r['calls']}" + (f" ({r['note']})" if r.get("note") else "")
+        out.append(f"{head} {r['median_wall_s']:.2f} | {r['median_cpu_s']:.2f} | {calls} | "
+                   f"{r['first_s']:.2f} | ≤ {r['target_s']:g} s | {_ok(r['passed'])} |")
+    return out + [""]
+
+
 def _render_many(mn) -> list:
     a, b = mn["after"], mn.get("before", {})
     out = ["## Many models at once (`train_many`)", "",
@@ -566,6 +596,8 @@ def render_markdown(results: dict) -> str:
         out += _render_many(results["many"])
     if results.get("kernels"):
         out += _render_kernels(results["kernels"])
+    if results.get("compute_now"):
+        out += _render_compute_now(results["compute_now"])
     return "\n".join(out)
 
 
@@ -578,12 +610,14 @@ def main(argv=None) -> int:
     parser.add_argument("--many", action="store_true", help="loop vs train_many timings")
     parser.add_argument("--kernels", action="store_true",
                         help="checked numbers under other CPUs' kernels")
+    parser.add_argument("--compute-now", action="store_true",
+                        help="every explorer's 'compute this setting now', off the grid")
     parser.add_argument("--repeat", type=int, default=1, metavar="N",
                         help="N times more samples (default 1)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error(f"--repeat must be >= 1, got {args.repeat}")
-    sections = ("notebooks", "explorers", "threads", "many", "kernels")
+    sections = ("notebooks", "explorers", "threads", "many", "kernels", "compute_now")
     chosen = [s for s in sections if getattr(args, s)] or list(sections)
 
     machine = machine_facts()
@@ -598,7 +632,7 @@ def main(argv=None) -> int:
             if same and section in old:
                 results[section] = old[section]
     bench = {"notebooks": bench_notebooks, "explorers": bench_explorers, "threads": bench_threads,
-             "many": bench_many, "kernels": bench_kernels}
+             "many": bench_many, "kernels": bench_kernels, "compute_now": bench_compute_now}
     start = time.perf_counter()
     for section in chosen:
         print(f"{section}:", flush=True)
