@@ -44,8 +44,7 @@ NOTEBOOKS = ROOT / "notebooks"
 
 #: Notebooks that may lack a measured time for now (being written); the lead empties this set
 #: once ``make benchmarks`` has measured them.
-PENDING: frozenset = frozenset({"34_generative_memorization_and_bias.ipynb",
-                               "50_practice_audit_your_model.ipynb"})
+PENDING: frozenset = frozenset()
 
 __all__ = ["PENDING", "TRY_THIS", "AGENDAS", "TryThis", "stated_minutes", "run_times",
            "times_table", "agenda_table", "try_block", "render_blocks", "update_facilitator"]

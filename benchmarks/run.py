@@ -560,14 +560,16 @@ def render_markdown(results: dict) -> str:
                 f"Measured {nbs['measured_at']}. Time includes kernel start; peak RSS is the "
                 "kernel's VmHWM; for notebooks that start child processes (Ray), the largest "
                 "kernel + children RSS sampled at one instant every 0.2 s, with the sum of each "
-                "process's own peak beside it as an upper bound (MB = 2^20 bytes).", "",
-                "| notebook | time (s) | peak RSS (MB) | sum of per-process peaks | target | result |",
-                "|---|---:|---:|---:|---|---|"]
+                "process's own peak beside it as an upper bound, and the largest simultaneous "
+                "proportional set size (PSS: shared pages split between the processes that map "
+                "them, so the sum does not count shared libraries twice) (MB = 2^20 bytes).", "",
+                "| notebook | time (s) | peak RSS (MB) | sum of per-process peaks | peak PSS (MB) | target | result |",
+                "|---|---:|---:|---:|---:|---|---|"]
         for r in nbs["rows"]:
             result = _ok(r["passed"]) + (f" ({r['error']})" if r["error"] else "")
             out.append(f"| {r['notebook']} | {r['seconds']:.1f} | {r['peak_rss_mb']:.0f} | "
                        f"{r.get('peak_sum_mb', r['peak_rss_mb']):.0f} ({r['children']} child proc.) | "
-                       f"≤ {r['target_seconds']:.0f} s, ≤ {r['target_rss_mb']:.0f} MB | {result} |")
+                       f"{_mb(r.get('peak_pss_mb'))} | ≤ {r['target_seconds']:.0f} s, ≤ {r['target_rss_mb']:.0f} MB | {result} |")
         out.append("")
     exs = results.get("explorers")
     if exs:
@@ -598,7 +600,28 @@ def render_markdown(results: dict) -> str:
         out += _render_kernels(results["kernels"])
     if results.get("compute_now"):
         out += _render_compute_now(results["compute_now"])
+    out += _render_sweeps()
     return "\n".join(out)
+
+
+def _mb(value) -> str:
+    return f"{value:.0f}" if value else "–"
+
+
+def _render_sweeps() -> list:
+    """``make sweeps`` before and after, from the two hand-run timing files beside this script."""
+    files = {k: HERE / f"sweeps_{k}.json" for k in ("before", "after")}
+    if not all(p.exists() for p in files.values()):
+        return []
+    before, after = (json.loads(p.read_text()) for p in files.values())
+    out = ["## `make sweeps`, command by command (wall seconds)", "",
+           f"Before ({before['code']}): {before['note']}.", "", f"After: {after['note']}.", "",
+           "| command | before | after | what the after run trains |", "|---|---:|---:|---|"]
+    for cmd in dict.fromkeys([*before["commands"], *after["commands"]]):
+        b, a = before["commands"].get(cmd), after["commands"].get(cmd, {})
+        out.append(f"| `{cmd}` | {b if b is not None else '–'} | {a.get('seconds', 'not re-measured')} | "
+                   f"{a.get('trains', '')} |")
+    return out + [""]
 
 
 def main(argv=None) -> int:
