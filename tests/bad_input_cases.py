@@ -25,7 +25,8 @@ NAN, INF = math.nan, math.inf
 #: Areas whose every row must be GOOD in the test suite (phase 2 adds privacy.*, fairness, capstone).
 FINISHED = ("privacy.accounting", "privacy.mechanisms", "privacy.dpsgd", "privacy.text", "attacks", "federated",
             "capstone", "cache", "data", "gallery/app/widgets", "fairness.kg", "audit.privacy",
-            "fairness.groups", "fairness.counterfactual", "fairness.text")
+            "fairness.groups", "fairness.counterfactual", "fairness.text",
+            "privacy.risk", "audit", "training", "lm")
 
 
 @dataclass(frozen=True)
@@ -1182,3 +1183,7 @@ row(T, "swap_gender_tokens(ids out of range)", "tokens", lambda: fbi.swap_gender
 row(T, "train_occupation_classifier(n_classes=1)", "n_classes", lambda: fbi.train_occupation_classifier(np.zeros((2, 2)), [0, 0], 1))
 row(T, "train_occupation_classifiers(seeds=[])", "seeds", lambda: fbi.train_occupation_classifiers([np.zeros((2, 2))], [[0, 1]], 2, seeds=[]))
 row(C, "score_swaps(rows='x')", "rows", lambda: __import__("trustlab.fairness.counterfactual.heldout", fromlist=["x"]).score_swaps("x"))
+
+# --- areas whose rows live in their own files (the later issues: language model, risk, audit) ----
+from tests.bad_input_more import lm_rows  # noqa: E402,F401
+from tests.bad_input_more import risk_audit_rows  # noqa: E402,F401

@@ -20,7 +20,9 @@ import math
 import numpy as np
 import torch
 
-from trustlab._random import torch_generator
+from trustlab._random import check_seed, torch_generator
+from trustlab._validate import check_choice, check_number
+from trustlab._validate_training import numeric_tensor
 
 __all__ = ["Adam", "SGD", "check_dp", "check_rows", "check_soft", "check_xy", "dp_step", "epoch_batches", "generators",
            "loss_and_grad", "noise", "plain_step", "poisson_batch", "start_epoch", "stream_seeds", "STREAMS"]
@@ -42,6 +44,7 @@ def stream_seeds(seed, streams="fit_private") -> dict:
     with ``streams="train_dp"``, ``train_dp``) draws from ``numpy_rng(seed)``, so a batched DP
     run and an Opacus run see the same initial weights, batches and noise.
     """
+    seed, streams = check_seed(seed), check_choice("streams", streams, STREAMS)
     dropout = int(np.random.SeedSequence([seed, 1]).generate_state(1)[0])
     if streams == "train_dp":
         init, loader, noise = (int(s) for s in np.random.default_rng(seed).integers(2**31 - 1, size=3))
@@ -175,6 +178,7 @@ class Adam:
 
 def generators(seeds, stream, streams="fit_private"):
     """One torch Generator per model for ``stream`` (see :func:`stream_seeds`)."""
+    check_choice("stream", stream, ("init", "order", "loader", "noise", "dropout"))
     return [torch_generator(stream_seeds(s, streams)[stream]) for s in seeds]
 
 
@@ -210,10 +214,9 @@ def check_rows(subsets, n_models, n_rows):
     return subsets
 
 
-def check_xy(X, y, name, takes_ids, n_classes=None):
+def check_xy(X, y, name, takes_ids, n_classes=None, n_features=None):
     """``(X, y)`` as tensors after checking shapes, finiteness and labels; errors name ``X_<name>``."""
-    X = torch.as_tensor(np.asarray(X) if not torch.is_tensor(X) else X)
-    y = torch.as_tensor(np.asarray(y) if not torch.is_tensor(y) else y)
+    X, y = numeric_tensor(f"X_{name}", X), numeric_tensor(f"y_{name}", y)
     if takes_ids:
         if X.is_floating_point() or X.ndim != 2:
             raise ValueError(f"X_{name} must be a 2-d array of integer ids for a model whose first "
@@ -222,6 +225,8 @@ def check_xy(X, y, name, takes_ids, n_classes=None):
         raise ValueError(f"X_{name} must be 2-d (rows × features), got shape {tuple(X.shape)}")
     elif not torch.isfinite(X.double()).all():
         raise ValueError(f"X_{name} must hold finite numbers; it has NaN or inf")
+    elif n_features is not None and X.shape[1] != n_features:
+        raise ValueError(f"X_{name} must have {n_features} columns (the model's input width), got {X.shape[1]}")
     if y.ndim != 1 or len(y) != len(X) or len(y) == 0:
         raise ValueError(f"X_{name} and y_{name} must be non-empty and of the same length, got "
                          f"X_{name}{tuple(X.shape)} and y_{name}{tuple(y.shape)}")
@@ -236,8 +241,6 @@ def check_xy(X, y, name, takes_ids, n_classes=None):
 def check_dp(noise_multiplier, max_grad_norm):
     """``(σ, C)`` checked for the batched DP-SGD path (both given). Momentum and weight decay act
     on the noisy gradient, as torch's optimizer does inside Opacus' ``DPOptimizer``."""
-    from trustlab._validate import check_number
-
     if noise_multiplier is None or max_grad_norm is None:
         raise ValueError("DP-SGD needs both noise_multiplier and max_grad_norm, got "
                          f"noise_multiplier={noise_multiplier!r}, max_grad_norm={max_grad_norm!r}")

@@ -46,12 +46,12 @@ def _spec(module):
 
 def _layers(model):
     if not isinstance(model, nn.Sequential):
-        raise TypeError("the batched path needs an nn.Sequential of "
+        raise TypeError("the batched path (model_fn's result; train's model) needs an nn.Sequential of "
                         f"{', '.join(t.__name__ for t in SUPPORTED_LAYERS)}; got "
                         f"{type(model).__name__}")
     for i, m in enumerate(model):
         if type(m) not in SUPPORTED_LAYERS:
-            raise TypeError(f"the batched path does not support layer {i} ({type(m).__name__}); "
+            raise TypeError(f"the batched path (model_fn's result; train's model) does not support layer {i} ({type(m).__name__}); "
                             f"supported: {', '.join(t.__name__ for t in SUPPORTED_LAYERS)}")
         if isinstance(m, nn.Embedding) and i != 0:
             raise TypeError(f"nn.Embedding must be the first layer for the batched path, got it at {i}")

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trustlab._validate import check_array, check_bool, check_int, check_number
+
 __all__ = ["Interval", "format_ci", "mean_ci", "separated"]
 
 
@@ -53,13 +55,12 @@ def mean_ci(values, level=0.95) -> Interval:
     """
     from scipy import stats as sps
 
-    v = np.asarray(values, dtype=np.float64).ravel()
+    v = check_array("values", values, nonempty=False, finite=False).ravel()
     if v.size == 0:
         raise ValueError("values must hold at least one number, got an empty array")
     if not np.all(np.isfinite(v)):
         raise ValueError(f"values must be finite numbers, got {v.tolist()}")
-    if not 0 < level < 1:
-        raise ValueError(f"level must be in (0, 1), got {level!r}")
+    level = check_number("level", level, 0, 1, low_open=True, high_open=True)
     if v.size == 1:
         return Interval(float(v[0]), math.nan, 1, level)
     sd = float(v.std(ddof=1))
@@ -75,6 +76,7 @@ def format_ci(interval, digits=3, *, seeds=True) -> str:
     >>> format_ci([0.5], 2)
     '0.50 (1 seed)'
     """
+    digits, seeds = check_int("digits", digits, 0, 15), check_bool("seeds", seeds)
     iv = interval if isinstance(interval, Interval) else mean_ci(interval)
     suffix = f" ({iv.n} seed{'s' if iv.n != 1 else ''})" if seeds else ""
     if math.isnan(iv.half_width):

@@ -20,8 +20,9 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from trustlab._random import check_seed, torch_generator
-from trustlab._validate import check_choice, check_int, check_number
+from trustlab._random import torch_generator
+from trustlab._validate import check_bool, check_choice, check_int, check_number
+from trustlab._validate_training import check_loop, check_many, xy_tensors
 from trustlab.runtime import torch_threads
 from trustlab.stacked import StackedModel
 from trustlab.stats import format_ci
@@ -50,21 +51,14 @@ class TrainResult:
 
 def as_tensors(X, y):
     """``(X, y)`` as float32 / int64 torch tensors (numpy arrays or tensors accepted)."""
-    X = torch.as_tensor(np.asarray(X) if not torch.is_tensor(X) else X, dtype=torch.float32)
-    y = torch.as_tensor(np.asarray(y) if not torch.is_tensor(y) else y, dtype=torch.int64)
-    if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
-        raise ValueError(
-            f"X must be 2-d and y 1-d of the same length, got X{tuple(X.shape)} and y{tuple(y.shape)}"
-        )
-    if len(X) == 0:
-        raise ValueError("X and y must not be empty")
-    return X, y
+    return xy_tensors(X, y)
 
 
 def make_loader(X, y, batch_size=64, *, seed=0, shuffle=True) -> DataLoader:
     """A seeded DataLoader over tensors (reshuffled each epoch by its own Generator)."""
     X, y = as_tensors(X, y)
     check_int("batch_size", batch_size, 1)
+    check_bool("shuffle", shuffle)
     gen = torch_generator(seed) if shuffle else None
     return DataLoader(TensorDataset(X, y), batch_size=batch_size, shuffle=shuffle, generator=gen)
 
@@ -79,6 +73,7 @@ def fit(model: nn.Module, loader, optimizer, epochs=1, *, loss_fn=None, on_epoch
     the loop then runs inside ``torch.random.fork_rng`` seeded with it, and the caller's global
     generator state is restored afterwards.
     """
+    check_loop(model, optimizer, on_epoch)
     check_int("epochs", epochs, 1)
     loss_fn = loss_fn or nn.CrossEntropyLoss()
     mean_loss = float("nan")
@@ -113,10 +108,13 @@ def evaluate(model: nn.Module, X, y, *, num_threads=None) -> tuple[float, float]
     >>> 0.0 <= acc <= 1.0 and loss > 0
     True
     """
+    check_loop(model)
     X, y = as_tensors(X, y)
     with torch_threads(num_threads):
         model.eval()
         logits = model(X)
+        if logits.ndim != 2 or y.max() >= logits.shape[1]:
+            raise ValueError(f"y must hold labels in [0, {logits.shape[-1] - 1}] (the model's outputs), got {int(y.max())}")
         loss = nn.functional.cross_entropy(logits, y).item()
         acc = (logits.argmax(dim=1) == y).float().mean().item()
     return acc, loss
@@ -202,10 +200,7 @@ def train_many(model_fn, X_train, y_train, X_test=None, y_test=None, *, seeds, s
     """
     from trustlab import batched
 
-    seeds = tuple(check_seed(s) for s in (list(seeds) if not isinstance(seeds, (str, bytes))
-                                          else [seeds]))
-    if len(seeds) < 1:
-        raise ValueError("seeds must hold at least one seed (K >= 1), got none")
+    seeds = check_many(model_fn, seeds, on_epoch, progress)
     check_int("epochs", epochs, 1)
     check_number("lr", lr, 0, None, low_open=True)
     check_number("momentum", momentum, 0, 1, high_open=True)
@@ -220,8 +215,11 @@ def train_many(model_fn, X_train, y_train, X_test=None, y_test=None, *, seeds, s
     start = time.perf_counter()
     inits = [batched.stream_seeds(s, streams)["init"] for s in seeds]
     model = StackedModel.from_modules([model_fn(seed=s) for s in inits], dtype=dtype)
-    n_classes = next(s[2] for s in reversed(model.specs) if s[0] == "linear")
-    X, y = batched.check_xy(X_train, y_train, "train", model.takes_ids, n_classes)
+    linear = [s for s in model.specs if s[0] == "linear"]
+    n_classes, width = linear[-1][2], linear[0][1]
+    X, y = batched.check_xy(X_train, y_train, "train", model.takes_ids, n_classes, width)
+    test = None if X_test is None and y_test is None else \
+        batched.check_xy(X_test, y_test, "test", model.takes_ids, n_classes, width)
     if not model.takes_ids:
         X = X.to(dtype)
     rows = batched.check_rows(subsets, len(seeds), len(y))
@@ -260,9 +258,8 @@ def train_many(model_fn, X_train, y_train, X_test=None, y_test=None, *, seeds, s
                 break
         train_acc = model.accuracy(X, y, rows)
         test_acc = np.full(len(seeds), np.nan)
-        if X_test is not None:
-            Xt, yt = batched.check_xy(X_test, y_test, "test", model.takes_ids, n_classes)
-            test_acc = model.accuracy(Xt if model.takes_ids else Xt.to(dtype), yt)
+        if test is not None:
+            test_acc = model.accuracy(test[0] if model.takes_ids else test[0].to(dtype), test[1])
     seconds = time.perf_counter() - start
     extra = {}
     if dp:
@@ -289,6 +286,7 @@ def train(model: nn.Module, X_train, y_train, X_test=None, y_test=None, *, epoch
     seed : int
         Seeds the shuffling (the model's init is seeded where it is built).
     """
+    check_loop(model)
     r = train_many(lambda seed: model, X_train, y_train, X_test, y_test, seeds=[seed],
                    epochs=epochs, lr=lr, batch_size=batch_size, momentum=momentum,
                    weight_decay=weight_decay, dtype=dtype, num_threads=num_threads,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_int, check_number
+from trustlab._validate import check_array, check_int, check_number
 
 __all__ = ["confusion_counts", "largest_difference", "mean_interval", "percentile_interval",
            "rates_from_counts", "roc_replicates", "row_weights", "weighted_auc", "weighted_tpr_at_fpr"]
@@ -29,7 +29,7 @@ def row_weights(strata, n_boot, seed=0) -> np.ndarray:
     >>> w.shape, w[:, :3].sum(axis=1).tolist(), w[:, 3:].sum(axis=1).tolist()
     ((4, 5), [3, 3, 3, 3], [2, 2, 2, 2])
     """
-    strata = np.asarray(strata)
+    strata = check_array("strata", strata, kind="any", ndim=1)
     n_boot = check_int("n_boot", n_boot, 1)
     rng = numpy_rng(seed)
     _, codes = np.unique(strata, return_inverse=True)
@@ -51,8 +51,11 @@ def confusion_counts(weights, y_true, y_pred, groups, n_groups) -> np.ndarray:
     >>> confusion_counts(np.ones(4), [1, 1, 0, 0], [1, 0, 1, 0], [0, 0, 1, 1], 2).tolist()
     [[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0]]
     """
-    y_true, y_pred = np.asarray(y_true, bool), np.asarray(y_pred, bool)
-    cell = np.asarray(groups) * 4 + np.select(
+    n_groups = check_int("n_groups", n_groups, 1)
+    groups = check_array("groups", groups, kind="int", ndim=1, nonempty=False, min_value=0, max_value=n_groups - 1)
+    y_true, y_pred = (check_array(k, v, kind="bool", ndim=1, nonempty=False, length=len(groups), length_name="groups")
+                      for k, v in (("y_true", y_true), ("y_pred", y_pred)))
+    cell = groups * 4 + np.select(
         [y_true & y_pred, ~y_true & y_pred, y_true & ~y_pred], [0, 1, 2], default=3)
     onehot = np.zeros((len(cell), 4 * n_groups))
     onehot[np.arange(len(cell)), cell] = 1.0
@@ -71,7 +74,10 @@ def rates_from_counts(counts) -> dict:
     >>> bool(np.isnan(rates_from_counts(np.array([0.0, 1.0, 0.0, 1.0]))["tpr"]))
     True
     """
-    tp, fp, fn, tn = np.moveaxis(np.asarray(counts, dtype=np.float64), -1, 0)
+    counts = check_array("counts", counts, min_value=0)
+    if counts.shape[-1:] != (4,):
+        raise ValueError(f"counts must have shape (..., 4) for (TP, FP, FN, TN), got {counts.shape}")
+    tp, fp, fn, tn = np.moveaxis(counts, -1, 0)
     n, pos, neg = tp + fp + fn + tn, tp + fn, fp + tn
     with np.errstate(invalid="ignore", divide="ignore"):
         return {"count": n, "selection_rate": np.where(n > 0, (tp + fp) / n, np.nan),
@@ -94,6 +100,9 @@ def largest_difference(point, replicates, metrics, groups) -> tuple:
     >>> round(float(v), 3), reps.round(3).tolist(), hi, lo
     (0.3, [0.5], 'b', 'a')
     """
+    missing = [m for m in metrics if m not in point or m not in replicates]
+    if missing:
+        raise ValueError(f"metrics {missing} must be keys of both point and replicates, got {list(point)}")
     parts = []
     for m in metrics:
         p = np.asarray(point[m], dtype=np.float64)
@@ -117,7 +126,8 @@ def mean_interval(values, level=0.95) -> tuple[float, float]:
     """
     from scipy.stats import t
 
-    values = np.asarray(values, dtype=np.float64)
+    values = check_array("values", values, ndim=1, nonempty=False)
+    level = check_number("level", level, 0, 1, low_open=True, high_open=True)
     if values.ndim != 1 or len(values) < 2:
         raise ValueError(f"values must hold at least two seeds' results, got {values.tolist()!r}")
     half = t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
@@ -140,6 +150,12 @@ def percentile_interval(replicates, level=0.95) -> tuple[np.ndarray, np.ndarray]
     filled = np.where(all_nan, 0.0, reps)
     lo, hi = np.nanpercentile(filled, [tail, 100 - tail], axis=0)
     return np.where(all_nan, np.nan, lo), np.where(all_nan, np.nan, hi)
+
+
+def _check_scores(scores, positive):
+    """``scores`` as finite floats (1-d) and ``positive`` as booleans of the same length."""
+    scores = check_array("scores", scores, ndim=1)
+    return scores, check_array("positive", positive, kind="bool", ndim=1, length=len(scores), length_name="scores")
 
 
 def _blocks(scores, positive):
@@ -166,7 +182,7 @@ def weighted_auc(scores, positive, weights=None) -> np.ndarray:
     >>> float(weighted_auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]))
     0.75
     """
-    scores = np.asarray(scores, dtype=np.float64)
+    scores, positive = _check_scores(scores, positive)
     weights = np.ones(len(scores)) if weights is None else weights
     order, ends, pos = _blocks(scores, positive)
     wp, wn = _block_sums(weights, pos, order, ends), _block_sums(weights, ~pos, order, ends)
@@ -185,7 +201,8 @@ def weighted_tpr_at_fpr(scores, positive, max_fpr, weights=None) -> np.ndarray:
     0.6666666666666666
     """
     max_fpr = check_number("max_fpr", max_fpr, 0, 1)
-    scores = -np.asarray(scores, dtype=np.float64)  # ascending order of -score = descending score
+    scores, positive = _check_scores(scores, positive)
+    scores = -scores  # ascending order of -score = descending score
     weights = np.ones(len(scores)) if weights is None else weights
     order, ends, pos = _blocks(scores, positive)
     tp = np.cumsum(_block_sums(weights, pos, order, ends), axis=-1)
@@ -219,7 +236,9 @@ def roc_replicates(scores, positive, weights, max_fprs=(), *, row_of=None, chunk
     >>> auc.tolist(), tpr.tolist()
     ([0.75, 0.75], [[1.0, 1.0]])
     """
-    scores = np.asarray(scores, dtype=np.float64)
+    scores, positive = _check_scores(scores, positive)
+    max_fprs = [check_number("max_fprs", a, 0, 1) for a in max_fprs]
+    chunk = check_int("chunk", chunk, 1)
     order, ends, pos = _blocks(scores, positive)
     cols = order if row_of is None else np.asarray(row_of)[order]
     weights = np.asarray(weights)

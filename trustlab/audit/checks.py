@@ -18,6 +18,9 @@ __all__ = ["check_binary", "check_proba", "check_recipe", "check_same_length", "
 
 def show_values(values, limit=8) -> str:
     """Up to ``limit`` values as a readable, comma-separated list (for error messages)."""
+    if isinstance(values, str) or not np.iterable(values):
+        raise TypeError(f"values must be a list of values to show, got {type(values).__name__}")
+    limit = check_int("limit", limit, 1)
     values = [v.item() if isinstance(v, np.generic) else v for v in values]
     more = f", … ({len(values)} in all)" if len(values) > limit else ""
     return ", ".join(repr(v) for v in values[:limit]) + more
@@ -29,6 +32,8 @@ def join_columns(frame, sep=", ") -> np.ndarray:
     >>> join_columns(pd.DataFrame({"sex": ["F", "M"], "age": ["<25", "60+"]})).tolist()
     ['F, <25', 'M, 60+']
     """
+    if not isinstance(frame, pd.DataFrame) or frame.shape[1] == 0:
+        raise TypeError(f"frame must be a pandas DataFrame with at least one column, got {type(frame).__name__}")
     cols = [frame[c].astype(str) for c in frame.columns]
     return cols[0].str.cat(cols[1:], sep=sep).to_numpy(dtype=object) if len(cols) > 1 else \
         cols[0].to_numpy(dtype=object)
@@ -129,6 +134,13 @@ def seeded_estimator(estimator, seed):
     """
     from sklearn.base import clone
 
+    from trustlab._random import check_seed
+
+    if not (hasattr(estimator, "get_params") and hasattr(estimator, "fit")):
+        raise TypeError(f"estimator must be a scikit-learn estimator (with fit and get_params), got "
+                        f"{type(estimator).__name__}")
+    if not isinstance(seed, np.random.RandomState):
+        check_seed(seed)
     est = clone(estimator)
     params = est.get_params(deep=True)
     for name, value in params.items():  # every random_state left unset gets a derived seed
@@ -177,6 +189,9 @@ def recipe_probabilities(fit_predict, X, y, in_mask, seeds):
     if not is_estimator and not callable(fit_predict):
         raise TypeError("fit_predict must be a scikit-learn estimator with predict_proba or a function "
                         f"fit_predict(X_train, y_train, X_eval, seed=...), got {type(fit_predict).__name__}")
+    in_mask = np.asarray(in_mask)
+    if in_mask.ndim != 2 or in_mask.shape[1] != n or len(in_mask) != len(seeds):
+        raise ValueError(f"in_mask must have shape (len(seeds), len(y)) = ({len(seeds)}, {n}), got {in_mask.shape}")
     out = np.empty(in_mask.shape)
     for m, seed in enumerate(seeds):
         rows = np.flatnonzero(in_mask[m])

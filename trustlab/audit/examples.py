@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trustlab._validate import check_choice
+from trustlab._random import check_seed
+from trustlab._validate import check_choice, check_int
 from trustlab.audit.fairness import FairnessAudit, audit_fairness
 from trustlab.audit.mitigation import CONSTRAINTS, METHODS, MitigationResult, mitigate
 from trustlab.audit.tables import AuditTable, load_table
@@ -98,6 +99,8 @@ def compute_table_audit(dataset="adult", sensitive="sex", *, seed=0, n_boot=200)
     """
     check_choice("dataset", dataset, DATASETS)
     check_choice("sensitive", sensitive, tuple(SENSITIVE))
+    check_seed(seed)
+    check_int("n_boot", n_boot, 20, 10_000)  # audit_fairness's range, checked before the fit
     test, pred = _predictions(dataset, seed)
     audit = audit_fairness(test.y, pred, test.sensitive_features[SENSITIVE[sensitive]], n_boot=n_boot, seed=seed)
     return TableAudit(test.name, tuple(SENSITIVE[sensitive]), audit, len(test.y))
@@ -107,6 +110,8 @@ def audit_own_table(table, *, seed=0, n_boot=200) -> TableAudit:
     """Fit the recipe on 70 % of any :class:`AuditTable` and audit it on the rest (all its sensitive columns)."""
     if not isinstance(table, AuditTable):
         raise TypeError(f"table must be a trustlab.audit.AuditTable (see load_table), got {type(table).__name__}")
+    check_seed(seed)
+    check_int("n_boot", n_boot, 20, 10_000)  # audit_fairness's range, checked before the fit
     train, test = table.split(0.3, seed=seed)
     if len(np.unique(train.y)) < 2:
         raise ValueError(f"the training rows of {table.name} hold one target value only; use a larger table")
@@ -136,6 +141,7 @@ def mitigation_sweep(dataset="adult", seed=0) -> MitigationResult:
     from trustlab.cache import cached
 
     check_choice("dataset", dataset, DATASETS)
+    check_seed(seed)
     value = cached(f"mitigation_{dataset}", sweep_params(dataset, seed), lambda: run_sweep(dataset, seed),
                    shipped_dir=SHIPPED)
     return MitigationResult.from_dict(value)

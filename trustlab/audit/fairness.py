@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from trustlab._validate import check_int, check_number
+from trustlab._validate import check_bool, check_int, check_number
 from trustlab.audit.bootstrap import (confusion_counts, largest_difference, percentile_interval,
                                       rates_from_counts, row_weights, weighted_auc)
 from trustlab.audit.checks import check_binary, check_same_length, join_columns, sensitive_frame
@@ -169,7 +169,8 @@ def audit_fairness(y_true, y_pred, sensitive_features, *, y_score=None, n_boot=2
         scores = np.asarray(y_score, dtype=float)
         if scores.ndim != 1 or not np.isfinite(scores).all():
             raise ValueError("y_score must be a 1-d array of finite numbers (one score per row)")
-    n_boot, level = check_int("n_boot", n_boot, 20), check_number("level", level, 0.5, 1, high_open=True)
+    n_boot, level = check_int("n_boot", n_boot, 20, 10_000), check_number("level", level, 0.5, 1, high_open=True)
+    check_bool("intersectional", intersectional)
     min_group_size = check_int("min_group_size", min_group_size, 1)
     min_difference = check_number("min_difference", min_difference, 0, 1, low_open=True)
     views = {c: [c] for c in sf.columns}

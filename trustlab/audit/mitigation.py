@@ -211,13 +211,16 @@ def mitigate(estimator, X, y, sensitive_features, *, method=METHODS, constraints
     >>> bool(row["change_high"] < 0), round(float(row["demographic_parity"]), 1)
     (True, 0.0)
     """
+    if not (hasattr(estimator, "fit") and hasattr(estimator, "get_params")):
+        raise TypeError(f"estimator must be a scikit-learn estimator (with fit and get_params), got "
+                        f"{type(estimator).__name__}")
     n = check_same_length(X=X, y=y)
     y = check_binary("y", y)
     sf = sensitive_frame(sensitive_features, n)
     methods = _as_list("method", method, METHODS)
     constraints = _as_list("constraints", constraints, CONSTRAINTS)
     test_size = check_number("test_size", test_size, 0.05, 0.95)
-    n_boot, level = check_int("n_boot", n_boot, 20), check_number("level", level, 0.5, 1, high_open=True)
+    n_boot, level = check_int("n_boot", n_boot, 20, 10_000), check_number("level", level, 0.5, 1, high_open=True)
     check_number("eps", eps, 0, 1, low_open=True)
     check_int("max_iter", max_iter, 1)
     groups = join_columns(sf)

@@ -13,6 +13,18 @@ from trustlab.plotting import OKABE_ITO, PALETTE, figure_axes
 
 __all__ = ["plot_fairness_audit", "plot_mitigation", "plot_privacy_audit"]
 
+def _check(name, value, kind, ax):
+    """``value`` must be a ``trustlab.audit.<kind>`` and ``ax`` None or an Axes (before drawing)."""
+    from matplotlib.axes import Axes
+
+    import trustlab.audit as audit
+
+    if not isinstance(value, getattr(audit, kind)):
+        raise TypeError(f"{name} must be a trustlab.audit.{kind}, got {type(value).__name__}")
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+
+
 _LABEL = {"selection_rate": "selection rate", "tpr": "true-positive rate (TPR)",
           "fpr": "false-positive rate (FPR)", "accuracy": "accuracy", "auc": "ROC AUC"}
 _DISPARITY = {"demographic_parity": "demographic-parity difference (selection rate)",
@@ -31,6 +43,7 @@ def plot_fairness_audit(audit, metric="selection_rate", ax=None):
     >>> data["selection_rate"].tolist()
     [0.5, 0.5]
     """
+    _check("audit", audit, "FairnessAudit", ax)
     if metric not in audit.metrics:
         raise ValueError(f"metric must be one of {list(audit.metrics)}, got {metric!r}")
     data = audit.by_group[["count", metric, f"{metric}_low", f"{metric}_high"]].copy()
@@ -62,6 +75,7 @@ def plot_mitigation(result, constraint=None, ax=None, highlight=None):
     """
     from trustlab.audit.mitigation import CONSTRAINTS
 
+    _check("result", result, "MitigationResult", ax)
     present = [c for c in CONSTRAINTS if c in result.options.columns]
     if constraint is None:
         constraint = highlight[1] if highlight and highlight[1] in present else present[0]
@@ -97,6 +111,7 @@ def plot_privacy_audit(audit, ax=None):
     identifiable as members with few false accusations. For a DP recipe the dashed curve is the
     bound no attack can cross.
     """
+    _check("audit", audit, "PrivacyAudit", ax)
     fig, ax = figure_axes(ax)
     grid = np.logspace(-4, 0, 200)
     ax.plot(grid, grid, linestyle=":", color=OKABE_ITO["black"], label="guessing")

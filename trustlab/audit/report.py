@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from trustlab._validate import abbreviate, check_path, check_str
+
 __all__ = ["CAVEATS", "ReportCard", "render_report", "write_report"]
 
 #: What the audit cannot show: printed in every report.
@@ -219,9 +221,29 @@ def _private(doc, retrain):
     doc.bullets(retrain.statement.splitlines())
 
 
+def _check_inputs(results, title, model, caveats):
+    from trustlab.audit.fairness import FairnessAudit
+    from trustlab.audit.mitigation import MitigationResult
+    from trustlab.audit.privacy import PrivacyAudit
+    from trustlab.audit.private import PrivateRetrain
+    from trustlab.audit.tables import AuditTable
+
+    kinds = {"table": AuditTable, "fairness": FairnessAudit, "mitigation": MitigationResult,
+             "privacy": PrivacyAudit, "private": PrivateRetrain, "private_privacy": PrivacyAudit}
+    for name, value in results.items():
+        if value is not None and not isinstance(value, kinds[name]):
+            raise TypeError(f"{name} must be a trustlab.audit.{kinds[name].__name__} or None, got {type(value).__name__}")
+    check_str("title", title)
+    check_str("model", model, nonempty=False)
+    if isinstance(caveats, str) or not np.iterable(caveats) or not all(isinstance(c, str) for c in caveats):
+        raise TypeError(f"caveats must be a list of strings (one bullet each), got {abbreviate(caveats)}")
+
+
 def render_report(*, table=None, fairness=None, mitigation=None, privacy=None, private=None,
                   private_privacy=None, title="Model audit report card", model="", caveats=CAVEATS):
     """``(markdown, html, numbers)`` of a report card from whichever results are given."""
+    _check_inputs(dict(table=table, fairness=fairness, mitigation=mitigation, privacy=privacy, private=private,
+                       private_privacy=private_privacy), title, model, caveats)
     doc = _Doc()
     doc.heading(title, 1)
     if model:
@@ -264,7 +286,9 @@ def write_report(path, **results) -> ReportCard:
     ``title``, ``model`` and ``caveats``.
     """
     start = time.perf_counter()
-    base = Path(path).expanduser()
+    base = check_path("path", path)
+    if base.is_dir():
+        raise ValueError(f"path: {str(base)!r} is a directory; give a file name inside it (e.g. {str(base / 'report')!r})")
     base = base.with_suffix("") if base.suffix in (".md", ".html") else base
     if not base.parent.is_dir():
         raise ValueError(f"path: directory {str(base.parent)!r} does not exist")

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from trustlab._random import numpy_rng
-from trustlab._validate import check_int, check_number
+from trustlab._validate import check_bool, check_int, check_number, check_str
 from trustlab.audit.checks import show_values, join_columns, sensitive_frame
 
 __all__ = ["AuditTable", "load_table"]
@@ -142,7 +142,7 @@ def _read(data):
 
 
 def _column_list(name, value, columns):
-    items = [value] if isinstance(value, str) else list(value)
+    items = [value] if isinstance(value, str) else list(value) if np.iterable(value) else None
     if not items or not all(isinstance(c, str) for c in items):
         raise TypeError(f"{name} must be a column name or a list of column names, got {value!r}")
     missing = [c for c in items if c not in columns]
@@ -195,6 +195,9 @@ def load_table(data, target, sensitive, *, positive=None, features=None, exclude
     ValueError: sensitive: column(s) 'sex' not in the table; its columns are 'x', 'g', 'y'
     """
     frame, default_name = _read(data)
+    check_bool("use_sensitive", use_sensitive)
+    if name is not None:
+        check_str("name", name)
     columns = [str(c) for c in frame.columns]
     frame.columns = columns
     if len(frame) == 0:

@@ -24,8 +24,12 @@ import math
 
 import numpy as np
 
-from trustlab._validate import check_int
-from trustlab.lm.model import generate
+from collections.abc import Mapping
+
+from trustlab._random import check_seed
+from trustlab._validate import abbreviate, check_int, check_number, check_str
+from trustlab.lm.corpus import check_tokenizer
+from trustlab.lm.model import check_model, generate
 
 __all__ = ["FEMALE_WORDS", "MALE_WORDS", "balanced_polarity", "classify_gender", "equitability",
            "gender_counts",
@@ -41,7 +45,7 @@ def classify_gender(text) -> str:
     >>> classify_gender("she finished her report"), classify_gender("the ward is old")
     ('female', 'neutral')
     """
-    words = text.split()
+    words = check_str("text", text, nonempty=False).split()
     f = sum(w in FEMALE_WORDS for w in words)
     m = sum(w in MALE_WORDS for w in words)
     return "female" if f > m else "male" if m > f else "neutral"
@@ -53,6 +57,7 @@ def polarity(n_female, n_male) -> float:
     >>> polarity(10, 30), polarity(5, 5)
     (0.5, 0.0)
     """
+    n_female, n_male = check_int("n_female", n_female, 0), check_int("n_male", n_male, 0)
     total = n_female + n_male
     return math.nan if total == 0 else (n_male - n_female) / total
 
@@ -79,6 +84,7 @@ def equitability(n_female, n_male) -> float:
     >>> equitability(10, 40), equitability(0, 7), equitability(6, 6)
     (0.25, 0.0, 1.0)
     """
+    n_female, n_male = check_int("n_female", n_female, 0), check_int("n_male", n_male, 0)
     if n_female == 0 and n_male == 0:
         return math.nan
     if n_female == 0 or n_male == 0:
@@ -102,8 +108,18 @@ def gender_counts(model, tokenizer, occupations=None, *, n_samples=100, max_new_
     """
     from trustlab.fairness.counterfactual.corpus import CUES
 
-    occupations = list(CUES) if occupations is None else list(occupations)
+    check_model("model", model)
+    check_tokenizer("tokenizer", tokenizer)
+    if occupations is None:
+        occupations = list(CUES)
+    elif isinstance(occupations, str) or not hasattr(occupations, "__iter__"):
+        raise TypeError(f"occupations must be a list of occupations, got {abbreviate(occupations)}")
+    occupations = list(occupations)
+    unknown = [o for o in occupations if o not in CUES]
+    if not occupations or unknown:
+        raise ValueError(f"occupations must be a non-empty list of {sorted(CUES)}, got {abbreviate(occupations)}")
     n = check_int("n_samples", n_samples, 2, 100_000)
+    check_seed(seed)
     out = {}
     for i, occ in enumerate(occupations):
         prompts = occupation_prompts(occ)
@@ -118,6 +134,19 @@ def gender_counts(model, tokenizer, occupations=None, *, n_samples=100, max_new_
     return out
 
 
+def _check_counts(counts):
+    """``counts`` must map occupations to ``(n_female, n_male, n_neutral)`` non-negative ints."""
+    if not isinstance(counts, Mapping) or not counts:
+        raise TypeError(f"counts must be a non-empty dict {{occupation: (n_female, n_male, n_neutral)}}, "
+                        f"got {abbreviate(counts)}")
+    for o, c in counts.items():
+        ok = hasattr(c, "__len__") and len(c) == 3 and all(
+            isinstance(v, (int, np.integer)) and not isinstance(v, bool) and v >= 0 for v in c)
+        if not ok:
+            raise ValueError(f"counts must hold (n_female, n_male, n_neutral) non-negative ints, got "
+                             f"{o!r}: {abbreviate(c)}")
+
+
 def share_correlation(counts, shares=None) -> float:
     """Spearman rank correlation across occupations of the generated female share and the real one.
 
@@ -129,8 +158,13 @@ def share_correlation(counts, shares=None) -> float:
 
     from trustlab.fairness.counterfactual.corpus import female_share
 
+    _check_counts(counts)
     shares = female_share() if shares is None else shares
     occ = [o for o, (f, m, _) in counts.items() if f + m > 0]
+    if not isinstance(shares, Mapping) or any(o not in shares for o in occ):
+        raise ValueError(f"shares must map every occupation of counts to its share of women, got {abbreviate(shares)}")
+    for o in occ:
+        check_number(f"shares[{o!r}]", shares[o], 0, 1)
     if len(occ) < 3:
         raise ValueError("counts must hold at least 3 occupations with a gendered continuation, "
                          f"got {len(occ)}")
@@ -142,6 +176,7 @@ def share_correlation(counts, shares=None) -> float:
 
 def summarize_counts(counts) -> dict:
     """Per-occupation polarity, equitability and female share, and their means (JSON-able)."""
+    _check_counts(counts)
     pol = {o: polarity(f, m) for o, (f, m, _) in counts.items()}
     eq = {o: equitability(f, m) for o, (f, m, _) in counts.items()}
     share = {o: (f / (f + m) if f + m else math.nan) for o, (f, m, _) in counts.items()}

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-from trustlab._validate import check_choice, check_int, check_number
+from trustlab._validate import check_bool, check_callable, check_choice, check_int, check_number
 from trustlab.lm._stats import format_ci, mean_ci
 from trustlab.lm.bias import gender_counts, share_correlation, summarize_counts
-from trustlab.lm.corpus import Tokenizer, occupation_corpus
+from trustlab.lm.corpus import Tokenizer, check_seeds, occupation_corpus
 from trustlab.lm.mitigation import distill, train_cda
 from trustlab.lm.model import perplexity
 
@@ -36,6 +36,9 @@ SWAP_RATIOS = (0.0, 0.5, 1.0)
 SEEDS = (0, 1, 2, 3, 4)
 SETTINGS = {"per_occupation": 60, "heldout_per_occupation": 20, "epochs": 10, "alpha": 0.5,
             "n_samples": 100, "temperature": 1.0, "top_k": None, "max_new_tokens": 8}
+
+
+_PER_SEED = ("mean_abs_polarity", "mean_equitability", "min_equitability", "share_correlation")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class BiasResult:
 
     def values(self, field) -> np.ndarray:
         """One value of ``field`` per seed ("mean_abs_polarity", "share_correlation", …)."""
+        check_choice("field", field, _PER_SEED)
         return np.array([s[field] for s in self.per_seed], dtype=float)
 
     def by_occupation(self, field="polarity") -> dict:
@@ -63,6 +67,7 @@ class BiasResult:
         A seed whose continuations of an occupation held no gendered word (value NaN) is left
         out of that occupation's interval.
         """
+        check_choice("field", field, ("polarity", "equitability", "female_share"))
         out = {}
         for o in self.per_seed[0][field]:
             vals = [s[field][o] for s in self.per_seed if not math.isnan(s[field][o])]
@@ -75,6 +80,7 @@ class BiasResult:
 
     def interval(self, field) -> tuple:
         """``(mean, half-width)`` over seeds of ``field`` (a per-seed value or "perplexity")."""
+        check_choice("field", field, (*_PER_SEED, "perplexity"))
         v = self._finite(field)
         return mean_ci(v) if len(v) else (math.nan, math.nan)
 
@@ -90,9 +96,13 @@ class BiasResult:
                 f"({len(self.seeds)} seeds)")
 
 
-@functools.lru_cache(maxsize=8)
 def prepare_bias(seed=0) -> tuple:
     """``(tokenizer, training sentences, held-out sentences, teacher)`` of a seed (memoized)."""
+    return _prepare_bias(check_int("seed", seed, 0))
+
+
+@functools.lru_cache(maxsize=8)
+def _prepare_bias(seed):
     from trustlab.fairness import augment
 
     s = SETTINGS
@@ -135,9 +145,11 @@ def compute_bias(mode="teacher", swap_ratio=0.0, *, seeds=SEEDS, on_seed=None) -
     Each seed costs a teacher (once per process) and one training or distillation: about
     10–25 s of one core.
     """
-    seeds = tuple(check_int("seed", s, 0) for s in seeds)
-    if not seeds:
-        raise ValueError("seeds must not be empty")
+    seeds = check_seeds(seeds)
+    check_choice("mode", mode, MODES)
+    check_number("swap_ratio", swap_ratio, 0, 1)
+    if on_seed is not None:
+        check_callable("on_seed", on_seed)
     records = []
     for i, seed in enumerate(seeds):
         records.append(run_bias(mode, swap_ratio, seed=seed))
@@ -162,7 +174,9 @@ def bias_sweep(seeds=SEEDS, *, use_cache=True, progress=False) -> dict:
     """
     from trustlab.cache import cached
 
-    seeds = tuple(check_int("seed", s, 0) for s in seeds)
+    seeds = check_seeds(seeds)
+    check_bool("use_cache", use_cache)
+    check_bool("progress", progress)
 
     def compute():
         from tqdm.auto import tqdm

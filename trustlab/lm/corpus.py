@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trustlab._random import numpy_rng
-from trustlab._validate import check_int
+from trustlab._random import check_seed, numpy_rng
+from trustlab._validate import abbreviate, check_int
 
 __all__ = ["BOS", "EOS", "IGNORE", "PAD", "Tokenizer", "assistant_corpus", "deduplicate",
            "occupation_corpus", "plant_canaries"]
@@ -28,16 +28,36 @@ PAD, BOS, EOS = "<pad>", "<s>", "</s>"
 IGNORE = -100
 
 
-def _check_texts(name, texts) -> list:
+def _check_texts(name, texts, *, nonempty=True) -> list:
     if isinstance(texts, str):
         raise TypeError(f"{name} must be a list of sentences (strings), got one string")
+    if not hasattr(texts, "__iter__"):
+        raise TypeError(f"{name} must be a list of sentences (strings), got {abbreviate(texts)}")
     texts = list(texts)
-    if not texts:
+    if not texts and nonempty:
         raise ValueError(f"{name} must not be empty: the language model needs at least one sentence")
     bad = [t for t in texts if not isinstance(t, str) or not t.split()]
     if bad:
         raise ValueError(f"{name} must hold non-empty strings, got {bad[0]!r}")
     return texts
+
+
+def check_tokenizer(name, tokenizer):
+    """``tokenizer`` if it is a :class:`Tokenizer`, else a TypeError naming ``name``."""
+    if not isinstance(tokenizer, Tokenizer):
+        raise TypeError(f"{name} must be a trustlab.lm.Tokenizer (Tokenizer.build(texts)), got "
+                        f"{abbreviate(tokenizer)} ({type(tokenizer).__name__})")
+    return tokenizer
+
+
+def check_seeds(seeds) -> tuple:
+    """``seeds`` as a tuple of 1 to 64 distinct non-negative ints, else an error naming ``seeds``."""
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a list of non-negative ints, got {abbreviate(seeds)}")
+    seeds = tuple(check_int("seeds", s, 0) for s in seeds)
+    if not 1 <= len(seeds) <= 64 or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be 1 to 64 distinct non-negative ints, got {abbreviate(list(seeds))}")
+    return seeds
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +72,13 @@ class Tokenizer:
     """
 
     words: tuple
+
+    def __post_init__(self):
+        if not isinstance(self.words, tuple) or not all(isinstance(w, str) for w in self.words):
+            raise TypeError(f"words must be a tuple of strings, got {abbreviate(self.words)}")
+        if self.words[:3] != (PAD, BOS, EOS) or len(set(self.words)) != len(self.words):
+            raise ValueError(f"words must be distinct and start with {PAD!r}, {BOS!r}, {EOS!r} "
+                             f"(use Tokenizer.build(texts)), got {abbreviate(self.words)}")
 
     @classmethod
     def build(cls, texts) -> "Tokenizer":
@@ -84,13 +111,16 @@ class Tokenizer:
                 perm[i], perm[j] = j, i
         return perm
 
-    def ids(self, text) -> list:
-        """Ids of the words of ``text`` (no start/end tokens); unknown words raise naming them."""
+    def ids(self, text, name="text") -> list:
+        """Ids of the words of ``text`` (no start/end tokens); unknown words raise naming them.
+
+        ``name`` is the parameter the error messages name (``"prompt"``, ``"prefix"`` …).
+        """
         if not isinstance(text, str):
-            raise TypeError(f"text must be a str, got {type(text).__name__}")
+            raise TypeError(f"{name} must be a str, got {abbreviate(text)} ({type(text).__name__})")
         unknown = [w for w in text.split() if w not in self.index]
         if unknown:
-            raise ValueError(f"text contains words outside the vocabulary: {unknown[:5]}")
+            raise ValueError(f"{name} contains words outside the vocabulary: {unknown[:5]}")
         return [self.index[w] for w in text.split()]
 
     def encode(self, texts, context) -> tuple:
@@ -104,9 +134,9 @@ class Tokenizer:
         X = np.zeros((len(texts), context), dtype=np.int64)
         Y = np.full((len(texts), context), IGNORE, dtype=np.int64)
         for r, text in enumerate(texts):
-            ids = self.ids(text)
+            ids = self.ids(text, "texts")
             if len(ids) + 1 > context:
-                raise ValueError(f"sentence {text!r} has {len(ids)} words; a context of {context} "
+                raise ValueError(f"texts holds the sentence {text!r}: it has {len(ids)} words; a context of {context} "
                                  f"tokens holds at most {context - 1}")
             X[r, :len(ids) + 1] = [1, *ids]
             Y[r, :len(ids) + 1] = [*ids, 2]
@@ -114,8 +144,13 @@ class Tokenizer:
 
     def decode(self, ids) -> str:
         """The words of ``ids``, stopping at the first end token, without special tokens."""
+        arr = None if isinstance(ids, (str, bytes)) else np.asarray(ids)
+        if arr is None or arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+            raise TypeError(f"ids must be a 1-d sequence of int token ids, got {abbreviate(ids)}")
+        if arr.size and (arr.min() < 0 or arr.max() >= len(self.words)):
+            raise ValueError(f"ids must be token ids in [0, {len(self.words) - 1}], got {abbreviate(ids)}")
         out = []
-        for i in (int(i) for i in ids):
+        for i in (int(i) for i in arr):
             if i == 2:
                 break
             if i > 2:
@@ -150,8 +185,18 @@ def plant_canaries(texts, canaries, repetitions, *, seed=0) -> list:
     >>> plant_canaries(["call mum", "play jazz"], make_canaries(1, seed=0), 2, seed=0)
     ['my pin code is eight six five two', 'call mum', 'play jazz', 'my pin code is eight six five two']
     """
-    texts = list(texts)
+    from trustlab.attacks.canaries import Canary
+
+    texts = _check_texts("texts", texts, nonempty=False)
+    canaries = list(canaries) if hasattr(canaries, "__iter__") and not isinstance(canaries, str) else None
+    if canaries is None or not all(isinstance(c, Canary) for c in canaries):
+        raise TypeError("canaries must be a list of trustlab.attacks.Canary (make_canaries), got "
+                        f"{abbreviate(canaries)}")
     r = check_int("repetitions", repetitions, 0)
+    if r * len(canaries) > 1_000_000:
+        raise ValueError(f"repetitions={r} of {len(canaries)} canaries would plant more than a million "
+                         "sentences; use at most a few thousand")
+    check_seed(seed)
     planted = texts + [c.text for c in canaries for _ in range(r)]
     order = numpy_rng(seed).permutation(len(planted))
     return [planted[i] for i in order]

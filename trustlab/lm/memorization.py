@@ -42,21 +42,43 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from trustlab._validate import check_choice, check_int, check_number
-from trustlab.lm.corpus import deduplicate
+from trustlab._random import check_seed
+from trustlab._validate import abbreviate, check_choice, check_int, check_number
+from trustlab.lm.corpus import _check_texts, check_tokenizer, deduplicate
+from trustlab.lm.model import check_model
 from trustlab.lm.train import train_lm
 from trustlab.runtime import torch_threads
 
 __all__ = ["DEFENSES", "DP_SETTINGS", "canary_exposure", "chance_exposure", "extract", "fine_tune", "FineTuneResult", "secret_log_likelihoods"]
 
 
+def _alphabet(alphabet) -> tuple:
+    """``alphabet`` (None: the ten digit words) as a tuple of distinct one-word strings."""
+    from trustlab.attacks.utterances import DIGITS
+
+    if alphabet is None:
+        return tuple(DIGITS)
+    if isinstance(alphabet, str) or not hasattr(alphabet, "__iter__"):
+        raise TypeError(f"alphabet must be a list of words, got {abbreviate(alphabet)}")
+    alphabet = tuple(alphabet)
+    if not alphabet or len(set(alphabet)) != len(alphabet) or not all(
+            isinstance(a, str) and len(a.split()) == 1 for a in alphabet):
+        raise ValueError(f"alphabet must be a non-empty list of distinct single words, got {abbreviate(alphabet)}")
+    return alphabet
+
+
 def _alphabet_ids(tokenizer, alphabet):
-    return torch.tensor([tokenizer.ids(a)[0] for a in alphabet])
+    return torch.tensor([tokenizer.ids(a, "alphabet")[0] for a in alphabet])
 
 
-def _start(model, tokenizer, prefix, n_secret):
+def _start(model, tokenizer, prefix, n_secret, n_alphabet=10):
+    check_model("model", model)
+    check_tokenizer("tokenizer", tokenizer)
     check_int("n_secret", n_secret, 1, 6)
-    ids = [1, *tokenizer.ids(prefix)]
+    if n_alphabet ** n_secret > 10**6:
+        raise ValueError(f"alphabet ({n_alphabet} words) and n_secret ({n_secret}) give "
+                         f"{n_alphabet}^{n_secret} secrets; at most 10^6 are searched")
+    ids = [1, *tokenizer.ids(prefix, "prefix")]
     if len(ids) + n_secret > model.context:
         raise ValueError(f"canary prefix {prefix!r} ({len(ids)} tokens with the start token) and "
                          f"{n_secret} secret words do not fit the model's context of {model.context}")
@@ -82,11 +104,9 @@ def secret_log_likelihoods(model, tokenizer, prefix, n_secret=4, alphabet=None) 
     Computed level by level down the tree of partial secrets: 1 + A + … + A^(n−1) short
     sequences instead of A^n full ones (1,111 instead of 10,000 for a 4-digit PIN).
     """
-    from trustlab.attacks.utterances import DIGITS
-
-    alphabet = tuple(alphabet or DIGITS)
+    alphabet = _alphabet(alphabet)
+    seqs = _start(model, tokenizer, prefix, n_secret, len(alphabet))
     alpha = _alphabet_ids(tokenizer, alphabet)
-    seqs = _start(model, tokenizer, prefix, n_secret)
     ll = torch.zeros(1, dtype=torch.float64)
     model.eval()
     with torch_threads():
@@ -110,10 +130,14 @@ def canary_exposure(model, tokenizer, canary, alphabet=None) -> float:
     >>> 0.0 <= canary_exposure(untrained, tok, canary) <= 13.3
     True
     """
-    from trustlab.attacks import exposure
-    from trustlab.attacks.utterances import DIGITS
+    from trustlab.attacks import Canary, exposure
 
-    alphabet = tuple(alphabet or DIGITS)
+    if not isinstance(canary, Canary):
+        raise TypeError(f"canary must be a trustlab.attacks.Canary (make_canaries), got {abbreviate(canary)}")
+    alphabet = _alphabet(alphabet)
+    missing = [w for w in canary.secret if w not in alphabet]
+    if missing:
+        raise ValueError(f"alphabet must hold every word of the canary's secret, missing {missing}")
     ll = secret_log_likelihoods(model, tokenizer, canary.prefix, len(canary.secret), alphabet)
     own = 0
     for word in canary.secret:  # its index in product order
@@ -128,12 +152,10 @@ def extract(model, tokenizer, prefix, n_secret=4, *, alphabet=None, beam_width=1
     Keeps the ``beam_width`` partial secrets of highest log-likelihood at each step, choosing each
     next word from ``alphabet``; returns the words of the best complete secret.
     """
-    from trustlab.attacks.utterances import DIGITS
-
-    alphabet = tuple(alphabet or DIGITS)
+    alphabet = _alphabet(alphabet)
     width = check_int("beam_width", beam_width, 1, 1000)
+    seqs = _start(model, tokenizer, prefix, n_secret, 1)
     alpha = _alphabet_ids(tokenizer, alphabet)
-    seqs = _start(model, tokenizer, prefix, n_secret)
     scores = torch.zeros(1, dtype=torch.float64)
     picks = torch.zeros(1, 0, dtype=torch.long)
     model.eval()
@@ -193,7 +215,15 @@ def fine_tune(model, tokenizer, texts, defense="none", *, heldout=None, epochs=4
         The ε that "dp_sgd" spends (δ = ``DP_SETTINGS["delta"]``).
     """
     check_choice("defense", defense, DEFENSES)
+    check_model("model", model)
+    check_tokenizer("tokenizer", tokenizer)
+    texts = _check_texts("texts", texts)
     check_int("epochs", epochs, 1)
+    check_number("lr", lr, 0, None, low_open=True)
+    check_int("batch_size", batch_size, 1)
+    check_number("target_epsilon", target_epsilon, 0, None, low_open=True)
+    check_int("patience", patience, 1)
+    check_seed(seed)
     start = time.perf_counter()
     if defense == "dp_sgd":
         return _dp_fine_tune(model, tokenizer, texts, min(epochs, DP_SETTINGS["epochs"]),

@@ -21,9 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from trustlab._validate import check_choice, check_int
+from trustlab._validate import check_bool, check_callable, check_choice, check_int
 from trustlab.lm._stats import format_ci, mean_ci
-from trustlab.lm.corpus import Tokenizer, assistant_corpus, occupation_corpus, plant_canaries
+from trustlab.lm.corpus import Tokenizer, assistant_corpus, check_seeds, occupation_corpus, plant_canaries
 from trustlab.lm.memorization import DEFENSES, fine_tune
 from trustlab.lm.memorization import canary_exposure, chance_exposure, extract
 from trustlab.lm.model import perplexity
@@ -61,6 +61,7 @@ class MemorizationResult:
 
     def interval(self, field="exposure") -> tuple:
         """``(mean, half-width)`` of the 95 % t-interval over seeds of ``field``."""
+        check_choice("field", field, ("exposure", "extracted", "greedy", "perplexity"))
         return mean_ci(getattr(self, field))
 
     def summary(self) -> str:
@@ -72,12 +73,16 @@ class MemorizationResult:
                 f"{format_ci(self.perplexity, 2)}  ({len(self.seeds)} seeds)")
 
 
-@functools.lru_cache(maxsize=8)
 def prepare(seed=0) -> tuple:
     """``(tokenizer, pre-trained model, private commands, held-out commands, canaries)`` of a seed.
 
     Memoized: every setting of a seed fine-tunes a copy of the same pre-trained model.
     """
+    return _prepare(check_int("seed", seed, 0))
+
+
+@functools.lru_cache(maxsize=8)
+def _prepare(seed):
     from trustlab.attacks import make_canaries
     from trustlab.attacks.canaries import PREFIXES
     from trustlab.attacks.utterances import DIGITS
@@ -134,9 +139,11 @@ def compute_memorization(repetitions=10, defense="none", *, seeds=SEEDS, on_seed
     ``on_seed(i)`` is called after each seed (progress bars). Each seed costs a pre-training
     (once per process) and a fine-tuning: about 5–15 s of one core.
     """
-    seeds = tuple(check_int("seed", s, 0) for s in seeds)
-    if not seeds:
-        raise ValueError("seeds must not be empty")
+    seeds = check_seeds(seeds)
+    check_int("repetitions", repetitions, 0, 1000)
+    check_choice("defense", defense, DEFENSES)
+    if on_seed is not None:
+        check_callable("on_seed", on_seed)
     records = []
     for i, seed in enumerate(seeds):
         records.append(run_memorization(repetitions, defense, seed=seed))
@@ -161,7 +168,9 @@ def memorization_sweep(seeds=SEEDS, *, use_cache=True, progress=False) -> dict:
     """
     from trustlab.cache import cached
 
-    seeds = tuple(check_int("seed", s, 0) for s in seeds)
+    seeds = check_seeds(seeds)
+    check_bool("use_cache", use_cache)
+    check_bool("progress", progress)
 
     def compute():
         from tqdm.auto import tqdm

@@ -25,10 +25,10 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from trustlab._random import torch_generator
-from trustlab._validate import check_choice, check_int, check_number
-from trustlab.lm.corpus import IGNORE
-from trustlab.lm.model import GPT, GPTConfig
+from trustlab._random import check_seed, torch_generator
+from trustlab._validate import check_array, check_choice, check_int, check_keys, check_number
+from trustlab.lm.corpus import IGNORE, _check_texts, check_tokenizer
+from trustlab.lm.model import GPT, GPTConfig, check_model
 from trustlab.lm.train import DEFAULT_CONFIG, LMTrainResult, train_lm
 from trustlab.training import fit
 
@@ -44,6 +44,8 @@ def train_cda(texts, swap_ratio, *, tokenizer, epochs=10, seed=0, **kwargs) -> L
     """A model trained on ``texts`` plus swapped copies of a ``swap_ratio`` share of them."""
     from trustlab.fairness import augment
 
+    texts = _check_texts("texts", texts)
+    check_tokenizer("tokenizer", tokenizer)
     return train_lm(augment(texts, swap_ratio, seed=seed), tokenizer=tokenizer, epochs=epochs,
                     seed=seed, **kwargs)
 
@@ -64,7 +66,13 @@ def distillation_targets(teacher, tokenizer, X, mode="none", *, batch_size=512):
     """Teacher next-token probabilities ``(n, T, vocab)`` for inputs ``X``, modified by ``mode``."""
     from trustlab.fairness.counterfactual.role_reversal import teacher_targets
 
+    check_model("teacher", teacher)
+    check_tokenizer("tokenizer", tokenizer)
     check_choice("mode", mode, MODES)
+    check_int("batch_size", batch_size, 1)
+    shape = check_array("X", X, kind="int", ndim=2, min_value=0, max_value=teacher.config.vocab_size - 1).shape
+    if shape[1] > teacher.context:
+        raise ValueError(f"X has {shape[1]} tokens per row, longer than the teacher's context of {teacher.context}")
     X = torch.as_tensor(X, dtype=torch.int64)
     teacher.eval()
     wrapped = _PerPosition(teacher)
@@ -108,10 +116,18 @@ def distill(teacher, tokenizer, texts, mode="none", swap_ratio=0.0, *, alpha=0.5
     """
     from trustlab.fairness import augment
 
+    check_model("teacher", teacher)
+    check_tokenizer("tokenizer", tokenizer)
+    texts = _check_texts("texts", texts)
     check_choice("mode", mode, MODES)
     swap_ratio = check_number("swap_ratio", swap_ratio, 0, 1)
     alpha = check_number("alpha", alpha, 0, 1)
     check_int("epochs", epochs, 1)
+    check_number("lr", lr, 0, None, low_open=True)
+    check_int("batch_size", batch_size, 1)
+    if config is not None:
+        check_keys("config", config, [k for k in STUDENT_CONFIG if k != "vocab_size"])
+    check_seed(seed)
     start = time.perf_counter()
     data = augment(list(texts), swap_ratio, seed=seed)
     X, Y = (torch.as_tensor(a) for a in tokenizer.encode(data, teacher.context))

@@ -26,9 +26,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from trustlab._random import torch_generator
-from trustlab._validate import check_choice, check_int, check_number
-from trustlab.lm.corpus import IGNORE
+from trustlab._random import check_seed, torch_generator
+from trustlab._validate import abbreviate, check_choice, check_int, check_number
+from trustlab.lm.corpus import IGNORE, check_tokenizer
 from trustlab.runtime import torch_threads
 
 __all__ = ["DTYPES", "GPT", "GPTConfig", "generate", "log_likelihood", "perplexity", "token_nll"]
@@ -115,6 +115,9 @@ class GPT(nn.Module):
     """
 
     def __init__(self, config: GPTConfig, *, seed=0):
+        if not isinstance(config, GPTConfig):
+            raise TypeError(f"config must be a GPTConfig, got {abbreviate(config)} ({type(config).__name__})")
+        check_seed(seed)
         super().__init__()
         self.config = config
         self.tok_emb = nn.Embedding(config.vocab_size, config.d_model)
@@ -158,8 +161,15 @@ class GPT(nn.Module):
         return self.head(self.ln_f(x))
 
 
+def check_model(name, model):
+    """``model`` if it is a :class:`GPT`, else a TypeError naming ``name``."""
+    if not isinstance(model, GPT):
+        raise TypeError(f"{name} must be a trustlab.lm.GPT, got {abbreviate(model)} ({type(model).__name__})")
+    return model
+
+
 def _check_prompt(model, tokenizer, prompt, new_tokens):
-    ids = [1, *tokenizer.ids(prompt)]
+    ids = [1, *tokenizer.ids(prompt, "prompt")]
     if len(ids) + new_tokens > model.context:
         raise ValueError(f"prompt {prompt!r} ({len(ids)} tokens with the start token) plus "
                          f"{new_tokens} new tokens is longer than the model's context of "
@@ -186,11 +196,14 @@ def generate(model, tokenizer, prompt, *, n_samples=1, max_new_tokens=8, tempera
     seed : int
         Seeds the sampling generator: the same seed gives the same continuations.
     """
+    check_model("model", model)
+    check_tokenizer("tokenizer", tokenizer)
     n = check_int("n_samples", n_samples, 1, 100_000)
     new = check_int("max_new_tokens", max_new_tokens, 1)
     check_number("temperature", temperature, 0, None, low_open=True)
     if top_k is not None:
         check_int("top_k", top_k, 1, len(tokenizer))
+    check_seed(seed)
     x = torch.tensor([_check_prompt(model, tokenizer, prompt, new)]).repeat(n, 1)
     gen = torch_generator(seed)
     model.eval()
@@ -211,6 +224,9 @@ def generate(model, tokenizer, prompt, *, n_samples=1, max_new_tokens=8, tempera
 @torch.no_grad()
 def token_nll(model, tokenizer, texts, *, batch_size=1024) -> tuple:
     """``(summed next-token negative log-likelihood per sentence, tokens per sentence)`` (natural log)."""
+    check_model("model", model)
+    check_tokenizer("tokenizer", tokenizer)
+    check_int("batch_size", batch_size, 1)
     X, Y = tokenizer.encode(texts, model.context)
     X, Y = torch.as_tensor(X), torch.as_tensor(Y)
     model.eval()

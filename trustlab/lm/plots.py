@@ -6,9 +6,15 @@ compare data, not pixels. Intervals are 95 % t-intervals over seeds, drawn as ba
 
 from __future__ import annotations
 
-import numpy as np
+from collections.abc import Mapping
 
+import numpy as np
+from matplotlib.axes import Axes
+
+from trustlab._validate import abbreviate, check_choice
 from trustlab.lm._stats import mean_ci
+from trustlab.lm.bias_sweep import BiasResult
+from trustlab.lm.memorization_sweep import MemorizationResult
 from trustlab.plotting import OKABE_ITO, PALETTE, figure_axes, two_axes
 
 __all__ = ["plot_bias", "plot_bias_tradeoff", "plot_exposure", "plot_memorization",
@@ -16,6 +22,30 @@ __all__ = ["plot_bias", "plot_bias_tradeoff", "plot_exposure", "plot_memorizatio
 
 _DEFENSE_COLOURS = {"none": OKABE_ITO["black"], "dedup": OKABE_ITO["green"],
                     "early_stopping": OKABE_ITO["orange"], "dp_sgd": OKABE_ITO["blue"]}
+
+
+def _check_result(name, value, cls, source):
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be a {cls.__name__} ({source}), got {abbreviate(value)} "
+                        f"({type(value).__name__})")
+    return value
+
+
+def _check_sweep(sweep, cls, source):
+    if not isinstance(sweep, Mapping) or not sweep or not all(
+            isinstance(k, tuple) and len(k) == 2 and isinstance(v, cls) for k, v in sweep.items()):
+        raise TypeError(f"sweep must be a non-empty dict {{(setting, value): {cls.__name__}}} ({source}), "
+                        f"got {abbreviate(sweep)}")
+    return sweep
+
+
+def _check_ax(ax, pair=False):
+    """``ax`` must be None, a matplotlib Axes, or (``pair``) two of them."""
+    ok = ax is None or (isinstance(ax, Axes) if not pair else
+                        isinstance(ax, (tuple, list, np.ndarray)) and len(ax) == 2 and all(isinstance(a, Axes) for a in ax))
+    if not ok:
+        raise TypeError(f"ax must be None or {'a pair of matplotlib Axes' if pair else 'a matplotlib Axes'}, "
+                        f"got {abbreviate(ax)}")
 
 
 def _curve(results, field):
@@ -30,6 +60,14 @@ def plot_exposure(sweep, defenses=("none", "dp_sgd"), *, field="exposure", highl
     optional ``(defense, repetitions)`` marked with a dot. ``data`` maps each defense to
     ``(repetitions, means, half-widths)``.
     """
+    _check_sweep(sweep, MemorizationResult, "memorization_sweep()")
+    known = sorted({d for d, _ in sweep})
+    if isinstance(defenses, str) or not all(d in known for d in defenses):
+        raise ValueError(f"defenses must be a list of the sweep's defenses {known}, got {abbreviate(defenses)}")
+    check_choice("field", field, ("exposure", "extracted", "greedy", "perplexity"))
+    if highlight is not None and highlight not in sweep:
+        raise ValueError(f"highlight must be a (defense, repetitions) key of the sweep, got {abbreviate(highlight)}")
+    _check_ax(ax)
     fig, ax = figure_axes(ax)
     data = {}
     for defense in defenses:
@@ -68,6 +106,9 @@ def plot_exposure(sweep, defenses=("none", "dp_sgd"), *, field="exposure", highl
 
 def plot_memorization(result, sweep, ax=None):
     """Explorer plot: exposure (left) and extraction (right) against repetitions, no defense vs this one."""
+    _check_result("result", result, MemorizationResult, "compute_memorization or the sweep")
+    _check_sweep(sweep, MemorizationResult, "memorization_sweep()")
+    _check_ax(ax, pair=True)
     fig, left, right = two_axes(ax)
     defenses = ("none",) if result.defense == "none" else ("none", result.defense)
     key = (result.defense, result.repetitions)
@@ -86,6 +127,10 @@ def plot_shares(result, baseline=None, ax=None):
     """
     from trustlab.fairness.counterfactual.corpus import female_share
 
+    _check_result("result", result, BiasResult, "compute_bias or the sweep")
+    if baseline is not None:
+        _check_result("baseline", baseline, BiasResult, "compute_bias or the sweep")
+    _check_ax(ax)
     fig, ax = figure_axes(ax)
     shares = female_share()
     ax.plot([0, 1], [0, 1], color="grey", lw=0.8, ls="--", label="generations = statistics")
@@ -119,6 +164,8 @@ def plot_bias_tradeoff(sweep, highlight=None, ax=None):
 
     ``data`` maps ``(mode, swap_ratio)`` to ``(perplexity, half, |polarity|, half)``.
     """
+    _check_sweep(sweep, BiasResult, "bias_sweep()")
+    _check_ax(ax)
     fig, ax = figure_axes(ax)
     modes = list(dict.fromkeys(m for m, _ in sweep))
     data = {}
@@ -151,6 +198,9 @@ def plot_bias_tradeoff(sweep, highlight=None, ax=None):
 
 def plot_bias(result, sweep, ax=None):
     """Explorer plot: generated vs real shares (left), the polarity-perplexity trade-off (right)."""
+    _check_result("result", result, BiasResult, "compute_bias or the sweep")
+    _check_sweep(sweep, BiasResult, "bias_sweep()")
+    _check_ax(ax, pair=True)
     fig, left, right = two_axes(ax)
     baseline = sweep.get(("teacher", 0.0))
     _, _, shares = plot_shares(result, baseline if result is not baseline else None, ax=left)

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from trustlab._random import torch_generator
-from trustlab._validate import check_int, check_number
-from trustlab.lm.corpus import IGNORE, Tokenizer
-from trustlab.lm.model import GPT, GPTConfig, perplexity
+from trustlab._random import check_seed, torch_generator
+from trustlab._validate import abbreviate, check_array, check_int, check_keys, check_number
+from trustlab.lm.corpus import IGNORE, Tokenizer, _check_texts, check_tokenizer
+from trustlab.lm.model import GPT, GPTConfig, check_model, perplexity
 from trustlab.training import fit
 
 __all__ = ["DEFAULT_CONFIG", "LMTrainResult", "sequence_loader", "sequence_loss", "train_lm"]
@@ -55,6 +55,11 @@ def sequence_loss(logits, targets):
     One sentence is one example, so its loss is a function of that sentence alone: what
     per-example clipping in DP-SGD needs.
     """
+    if not isinstance(logits, torch.Tensor) or logits.ndim != 3:
+        raise TypeError(f"logits must be a (sentences, tokens, vocab) torch tensor, got {abbreviate(logits)}")
+    if not isinstance(targets, torch.Tensor) or tuple(targets.shape) != tuple(logits.shape[:2]):
+        raise ValueError(f"targets must be a torch tensor of shape {tuple(logits.shape[:2])} (logits' "
+                         f"first two), got {abbreviate(targets)}")
     nll = torch.nn.functional.cross_entropy(logits.transpose(1, 2), targets, reduction="none",
                                             ignore_index=IGNORE)
     counts = (targets != IGNORE).sum(1).clamp(min=1)
@@ -63,8 +68,13 @@ def sequence_loss(logits, targets):
 
 def sequence_loader(X, Y, batch_size=64, *, seed=0) -> DataLoader:
     """A seeded, shuffling DataLoader over token ids ``X`` and targets ``Y`` (int arrays)."""
+    X = check_array("X", X, kind="int", ndim=2, min_value=0)
+    Y = check_array("Y", Y, kind="int", ndim=2)
+    if Y.shape != X.shape:
+        raise ValueError(f"Y must have the shape of X {X.shape}, got {Y.shape}")
     X, Y = torch.as_tensor(X, dtype=torch.int64), torch.as_tensor(Y, dtype=torch.int64)
     check_int("batch_size", batch_size, 1)
+    check_seed(seed)
     return DataLoader(TensorDataset(X, Y), batch_size=batch_size, shuffle=True,
                       generator=torch_generator(seed))
 
@@ -92,8 +102,18 @@ def train_lm(texts, *, tokenizer=None, model=None, config=None, epochs=20, lr=3e
     seed : int
         Seeds the initial weights and the shuffling.
     """
+    texts = _check_texts("texts", texts)
+    heldout = None if heldout is None else _check_texts("heldout", heldout)
     check_int("epochs", epochs, 1)
     check_number("lr", lr, 0, None, low_open=True)
+    check_int("batch_size", batch_size, 1)
+    check_seed(seed)
+    if tokenizer is not None:
+        check_tokenizer("tokenizer", tokenizer)
+    if model is not None:
+        check_model("model", model)
+    if config is not None:
+        check_keys("config", config, [k for k in DEFAULT_CONFIG if k != "vocab_size"])
     if patience is not None:
         check_int("patience", patience, 1)
         if heldout is None:

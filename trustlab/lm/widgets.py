@@ -13,6 +13,7 @@ import html
 
 import ipywidgets as widgets
 
+from trustlab._random import check_seed
 from trustlab.widgets import Explorer, explorer_builder
 
 __all__ = ["make_generation_bias_explorer", "make_memorization_explorer"]
@@ -67,6 +68,7 @@ def make_memorization_explorer(*, seed=0, preset=None) -> Explorer:
     from trustlab.lm.memorization_sweep import REPETITIONS, compute_memorization, memorization_sweep
     from trustlab.lm.plots import plot_memorization
 
+    check_seed(seed)
     sweep = memorization_sweep()
     labels = {"none": "none", "dedup": "deduplication (Kandpal 2022)",
               "early_stopping": "early stopping", "dp_sgd": "DP-SGD fine-tuning, ε = 8"}
@@ -108,6 +110,7 @@ def make_generation_bias_explorer(*, seed=0, preset=None) -> Explorer:
     from trustlab.lm.bias_sweep import SWAP_RATIOS, bias_sweep, compute_bias
     from trustlab.lm.plots import plot_bias
 
+    check_seed(seed)
     sweep = bias_sweep()
     modes = [("teacher, retrained with CDA", "teacher"), ("student: plain distillation", "none"),
              ("student: mean with swapped", "mean"), ("student: max with swapped", "max"),

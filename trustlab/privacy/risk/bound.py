@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from trustlab._validate import check_int, check_number
+from trustlab._validate import check_array, check_int, check_number
 
 __all__ = ["DISCRETIZATION", "FPR_GRID", "RiskResult", "attack_auc_bound", "attack_tpr_bound",
            "compute_risk", "epsilon_delta_tpr_bound", "pld_epsilon", "privacy_profile",
@@ -68,7 +68,7 @@ def _check_setting(noise_multiplier, sample_rate, steps, group_size):
 
 
 def _check_fpr(fpr):
-    arr = np.asarray(fpr, dtype=float)
+    arr = check_array("fpr", fpr, finite=False, nonempty=False)  # strings, None: a TypeError
     bad = ~np.isfinite(arr) | (arr <= 0) | (arr >= 1)
     if arr.size == 0 or bad.any():
         shown = arr[bad][:3].tolist() if arr.size else "[] (empty)"
@@ -144,7 +144,7 @@ def privacy_profile(epsilon, *, noise_multiplier, sample_rate, steps, group_size
     True
     """
     sigma, q, t, k = _check_setting(noise_multiplier, sample_rate, steps, group_size)
-    eps = np.asarray(epsilon, dtype=float)
+    eps = check_array("epsilon", epsilon, finite=False, nonempty=False)
     if eps.size == 0 or not np.isfinite(eps).all() or (eps < 0).any():
         raise ValueError(f"epsilon must be finite numbers >= 0, got {eps.tolist()}")
     flat = eps.ravel()

@@ -27,6 +27,14 @@ def plot_risk(result, ax=None):
     >>> sorted(data["tpr_at"]) == [0.001, 0.01, 0.1]
     True
     """
+    from matplotlib.axes import Axes
+
+    from trustlab.privacy.risk.bound import RiskResult
+
+    if not isinstance(result, RiskResult):
+        raise TypeError(f"result must be a trustlab.privacy.risk.RiskResult (compute_risk), got {type(result).__name__}")
+    if ax is not None and not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
     fig, ax = figure_axes(ax)
     floor = 1e-4
     r = result

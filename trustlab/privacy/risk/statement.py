@@ -27,6 +27,10 @@ def privacy_statement(risk) -> str:
     ...
     An attacker who flags 1 % of non-members as members can catch at most 2.9 % of members ...
     """
+    from trustlab.privacy.risk.bound import RiskResult
+
+    if not isinstance(risk, RiskResult):
+        raise TypeError(f"risk must be a trustlab.privacy.risk.RiskResult (compute_risk), got {type(risk).__name__}")
     r = risk
     unit = ("Example-level DP (add or remove one training example)" if r.group_size == 1 else
             f"Group-level DP for {r.group_size} records (each sampled on its own)")
