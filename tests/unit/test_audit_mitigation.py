@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import numpy as np
 import pandas as pd
 import pytest
@@ -65,7 +66,9 @@ def test_pipeline_on_a_table_and_round_trip():
     r = mitigate(t.pipeline(LogisticRegression()), t.X, t.y, t.sensitive_features,
                  method="exponentiated_gradient", constraints=("demographic_parity",), n_boot=20)
     assert list(r.options.index) == [("unmitigated", "none"), ("exponentiated_gradient", "demographic_parity")]
-    back = MitigationResult.from_dict(r.to_dict())
+    assert r.options.isna().any().any()  # the unmitigated row has no change: NaN
+    stored = json.loads(json.dumps(r.to_dict(), allow_nan=False))  # the user cache's plain JSON
+    back = MitigationResult.from_dict(stored)
     pd.testing.assert_frame_equal(back.options, r.options)
     pd.testing.assert_frame_equal(back.by_group, r.by_group)
     assert back.summary() == r.summary()

@@ -91,8 +91,7 @@ class MitigationResult:
 
     def to_dict(self) -> dict:
         """JSON-able contents (predictions left out), for caching; :meth:`from_dict` reverses it."""
-        return {"options": self.options.reset_index().to_dict(orient="list"),
-                "by_group": self.by_group.reset_index().to_dict(orient="list"),
+        return {"options": _plain(self.options), "by_group": _plain(self.by_group),
                 "levelling_down": list(self.levelling_down), "n_test": self.n_test,
                 "n_boot": self.n_boot, "seed": self.seed}
 
@@ -109,6 +108,12 @@ class MitigationResult:
         from trustlab.audit.plots import plot_mitigation
 
         return plot_mitigation(self, ax=ax, highlight=highlight)
+
+
+def _plain(frame) -> dict:
+    """A frame's columns as lists, an undefined number (NaN) as None: plain JSON for the cache."""
+    flat = frame.reset_index()
+    return flat.astype(object).where(flat.notna(), None).to_dict(orient="list")
 
 
 def _rows(X, idx):
