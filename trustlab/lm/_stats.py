@@ -10,8 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from trustlab import stats
+from trustlab._validate import check_callable
 
-__all__ = ["compare", "difference", "format_ci", "mean_ci"]
+__all__ = ["compare", "difference", "format_ci", "mean_ci", "run_seeds"]
 
 
 def mean_ci(values, confidence=0.95) -> tuple:
@@ -67,3 +68,21 @@ def compare(result, baseline, field) -> str:
     if m - h > 0:
         return "higher"
     return "no effect"
+
+
+def run_seeds(run, seeds, on_seed=None) -> list:
+    """``[run(seed) for seed in seeds]``, calling ``on_seed(i)`` after the i-th (progress bars).
+
+    >>> run_seeds(lambda s: s * 10, (1, 2), on_seed=print)
+    1
+    2
+    [10, 20]
+    """
+    if on_seed is not None:
+        check_callable("on_seed", on_seed)
+    records = []
+    for i, seed in enumerate(seeds):
+        records.append(run(seed))
+        if on_seed is not None:
+            on_seed(i + 1)
+    return records

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from trustlab._validate import check_bool, check_callable, check_choice, check_int, check_number
-from trustlab.lm._stats import format_ci, mean_ci
+from trustlab._validate import check_bool, check_choice, check_int, check_number
+from trustlab.lm._stats import format_ci, mean_ci, run_seeds
 from trustlab.lm.bias import gender_counts, share_correlation, summarize_counts
 from trustlab.lm.corpus import Tokenizer, check_seeds, occupation_corpus
 from trustlab.lm.mitigation import distill, train_cda
@@ -148,14 +148,7 @@ def compute_bias(mode="teacher", swap_ratio=0.0, *, seeds=SEEDS, on_seed=None) -
     seeds = check_seeds(seeds)
     check_choice("mode", mode, MODES)
     check_number("swap_ratio", swap_ratio, 0, 1)
-    if on_seed is not None:
-        check_callable("on_seed", on_seed)
-    records = []
-    for i, seed in enumerate(seeds):
-        records.append(run_bias(mode, swap_ratio, seed=seed))
-        if on_seed is not None:
-            on_seed(i + 1)
-    return _result(records)
+    return _result(run_seeds(lambda seed: run_bias(mode, swap_ratio, seed=seed), seeds, on_seed))
 
 
 def sweep_params(seeds=SEEDS) -> dict:

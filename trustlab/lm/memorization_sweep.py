@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from trustlab._validate import check_bool, check_callable, check_choice, check_int
-from trustlab.lm._stats import format_ci, mean_ci
+from trustlab._validate import check_bool, check_choice, check_int
+from trustlab.lm._stats import format_ci, mean_ci, run_seeds
 from trustlab.lm.corpus import Tokenizer, assistant_corpus, check_seeds, occupation_corpus, plant_canaries
 from trustlab.lm.memorization import DEFENSES, fine_tune
 from trustlab.lm.memorization import canary_exposure, chance_exposure, extract
@@ -142,14 +142,7 @@ def compute_memorization(repetitions=10, defense="none", *, seeds=SEEDS, on_seed
     seeds = check_seeds(seeds)
     check_int("repetitions", repetitions, 0, 1000)
     check_choice("defense", defense, DEFENSES)
-    if on_seed is not None:
-        check_callable("on_seed", on_seed)
-    records = []
-    for i, seed in enumerate(seeds):
-        records.append(run_memorization(repetitions, defense, seed=seed))
-        if on_seed is not None:
-            on_seed(i + 1)
-    return _result(records)
+    return _result(run_seeds(lambda seed: run_memorization(repetitions, defense, seed=seed), seeds, on_seed))
 
 
 def sweep_params(seeds=SEEDS) -> dict:
