@@ -33,3 +33,37 @@ def test_simulation_returns_after_rays_processes_exit():
     r = run_federated(num_clients=2, num_rounds=1, engine="simulation", seed=0)
     assert r.final_accuracy > 0
     assert live_child_processes() == []
+
+
+def test_simulation_starts_ray_without_the_monitors(no_leftover_processes):
+    # lean_ray_head: no autoscaler monitor and no log monitor (notebook 21's memory). The
+    # command lines of this process's descendants are sampled while the simulation runs.
+    import inspect
+    import threading
+
+    import psutil
+    from ray._private.parameter import RayParams
+
+    from trustlab.federated.api import LEAN_HEAD
+
+    assert set(LEAN_HEAD) <= set(inspect.signature(RayParams.__init__).parameters)
+    seen: set[str] = set()
+    done = threading.Event()
+
+    def sample():
+        while not done.wait(0.1):
+            for proc in psutil.Process().children(recursive=True):
+                try:
+                    seen.add(" ".join(proc.cmdline()))
+                except psutil.Error:
+                    pass
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        run_federated(num_clients=2, num_rounds=1, engine="simulation", seed=0)
+    finally:
+        done.set()
+        sampler.join()
+    assert any("raylet" in cmd for cmd in seen) and any("ClientAppActor" in cmd for cmd in seen), seen
+    assert not [cmd for cmd in seen if "monitor.py" in cmd], seen  # autoscaler/monitor.py, log_monitor.py

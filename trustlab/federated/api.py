@@ -21,8 +21,8 @@ from trustlab._random import check_seed
 from trustlab._validate import check_choice, check_int, check_number
 from trustlab.federated.results import FederatedResult, result_from_history, setting_text  # noqa: F401
 
-__all__ = ["ENGINES", "STRATEGIES", "FederatedResult", "live_child_processes", "quiet_flower", "ray_backend_config",
-           "run_federated"]
+__all__ = ["ENGINES", "LEAN_HEAD", "STRATEGIES", "FederatedResult", "lean_ray_head", "live_child_processes",
+           "quiet_flower", "ray_backend_config", "run_federated"]
 
 ENGINES = ("inprocess", "simulation")
 STRATEGIES = ("fedavg", "fedprox")
@@ -120,6 +120,43 @@ def live_child_processes(exclude=(), timeout=0.0) -> list:
         time.sleep(0.1)
 
 
+#: Head processes that ``ray.init`` starts by default and a one-machine simulation never uses:
+#: the autoscaler's monitor (this cluster never scales) and the log monitor (it streams the
+#: workers' logs to the driver, which ``log_to_driver=False`` discards). Without them Ray keeps
+#: the GCS, the raylet, its API server and two agents (``benchmarks/run.py`` says what each saved).
+LEAN_HEAD = {"no_monitor": True, "include_log_monitor": False}
+
+
+@contextlib.contextmanager
+def lean_ray_head():
+    """Inside this block a new local Ray cluster starts without :data:`LEAN_HEAD`'s processes.
+
+    ``ray.init`` exposes no argument for them, so its node parameters (``RayParams``) get these
+    defaults for the block's duration; a Ray whose ``RayParams`` lacks either name is left as
+    it is (the process-count test in ``tests/federated`` then fails and says so).
+    """
+    import inspect
+
+    from ray._private import parameter
+
+    base = parameter.RayParams
+    if not set(LEAN_HEAD) <= set(inspect.signature(base.__init__).parameters):
+        yield
+        return
+
+    class LeanRayParams(base):
+        def __init__(self, *args, **kwargs):
+            for name, value in LEAN_HEAD.items():
+                kwargs.setdefault(name, value)
+            super().__init__(*args, **kwargs)
+
+    parameter.RayParams = LeanRayParams
+    try:
+        yield
+    finally:
+        parameter.RayParams = base
+
+
 def _simulate(server_app, client_app, num_clients):
     from flwr.simulation import run_simulation
 
@@ -130,8 +167,9 @@ def _simulate(server_app, client_app, num_clients):
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     before = {proc.pid for proc in live_child_processes()}
     try:
-        run_simulation(server_app=server_app, client_app=client_app, num_supernodes=num_clients,
-                       backend_config=ray_backend_config())
+        with lean_ray_head():
+            run_simulation(server_app=server_app, client_app=client_app, num_supernodes=num_clients,
+                           backend_config=ray_backend_config())
     finally:
         for name, value in saved.items():
             if value is None:
