@@ -26,7 +26,7 @@ from trustlab._validate import check_int, check_number
 from trustlab.runtime import torch_threads
 from trustlab.training import fit
 
-__all__ = ["COMPUTE_DTYPE", "WIRE_DTYPE", "ShuffledBatches", "as_compute_tensors", "computing_in",
+__all__ = ["COMPUTE_DTYPE", "WIRE_DTYPE", "PlainSGD", "ShuffledBatches", "as_compute_tensors", "computing_in",
            "evaluate", "local_seed", "local_train", "local_train_arrays", "logits_arrays", "wire_state_dict"]
 
 #: What clients compute in.
@@ -112,6 +112,33 @@ class ShuffledBatches:
             yield self.X[idx], self.y[idx]
 
 
+class PlainSGD:
+    """Mini-batch SGD, w <- w - lr * grad: the step ``torch.optim.SGD(params, lr)`` takes with its
+    defaults (no momentum, dampening or weight decay), without ``torch.optim``.
+
+    Constructing any ``torch.optim`` optimizer imports ``torch._dynamo`` and sympy, about 70 MB
+    in every process that does it, Ray's worker included, for this one subtraction
+    (``tests/federated`` checks the trained weights equal torch.optim.SGD's bit for bit).
+    """
+
+    def __init__(self, params, lr):
+        self.params = list(params)
+        self.lr = check_number("lr", lr, 0, None, low_open=True)
+
+    def zero_grad(self, set_to_none=True):
+        for p in self.params:
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad.zero_()
+
+    @torch.no_grad()
+    def step(self):
+        for p in self.params:
+            if p.grad is not None:
+                p.add_(p.grad, alpha=-self.lr)
+
+
 def local_train(model, X, y, *, epochs=1, lr=0.1, batch_size=32, proximal_mu=0.0, seed=0) -> float:
     """Train ``model`` in place on one client's data; return the last epoch's mean loss.
 
@@ -140,7 +167,7 @@ def local_train(model, X, y, *, epochs=1, lr=0.1, batch_size=32, proximal_mu=0.0
                 loss = loss + mu / 2 * prox
             return loss
 
-        return fit(model, loader, torch.optim.SGD(model.parameters(), lr=lr), epochs, loss_fn=loss_fn)
+        return fit(model, loader, PlainSGD(model.parameters(), lr), epochs, loss_fn=loss_fn)
 
 
 def evaluate(model, X, y) -> tuple[float, float]:
