@@ -10,14 +10,18 @@ import functools
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import torch
 
 from trustlab._random import numpy_rng
+from trustlab._split import digits_file_arrays, stratified_split
 from trustlab._validate import check_array, check_number, check_path
 from trustlab.datafiles import damaged_data_file, data_dir, load_json, load_npz
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Split", "damaged_data_file", "data_dir", "load_adult", "load_digits", "load_german_credit",
            "load_json", "load_npz", "to_tensors"]
@@ -36,6 +40,8 @@ _ADULT_COLUMNS = ["age", "fnlwgt", "education_num", "capital_gain", "capital_los
 @functools.lru_cache(maxsize=4)
 def _read_adult(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
     # mtime and size are in the key so a rebuilt file is re-read rather than served stale.
+    import pandas as pd  # here, not at the top: the digits' users (a Ray worker) never pay for it
+
     try:
         frame = pd.read_csv(path, dtype={name: "category" for name in ADULT_CATEGORICAL})
     except Exception as exc:  # UnicodeDecodeError, ParserError, BadGzipFile, EOFError …
@@ -126,9 +132,7 @@ class Split:
 
 @functools.lru_cache(maxsize=1)
 def _digits_arrays():
-    from sklearn.datasets import load_digits as sk_load_digits
-
-    X, y = sk_load_digits(return_X_y=True)
+    X, y = digits_file_arrays()  # scikit-learn's copy, read without importing scikit-learn
     # Pixel intensities are 0..16; dividing by 16 gives [0, 1] inputs for the torch models.
     X = (X / 16.0).astype(np.float32)
     X.flags.writeable = False
@@ -162,8 +166,6 @@ def load_digits(test_size=0.25, seed=0) -> Split:
     >>> float(split.X_train.max()), split.y_test.dtype.name
     (1.0, 'int64')
     """
-    from sklearn.model_selection import train_test_split
-
     test_size = check_number("test_size", test_size, 0, 1, low_open=True, high_open=True)
     random_state = int(numpy_rng(seed).integers(2**31 - 1))
     X, y = _digits_arrays()
@@ -173,11 +175,10 @@ def load_digits(test_size=0.25, seed=0) -> Split:
         low, high = classes / n, 1 - (classes + 1) / n
         raise ValueError(f"test_size must leave at least one image per class (10) in both parts: "
                          f"allowed [{low:.4f}, {high:.4f}], got {test_size:g}")
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=test_size, random_state=random_state, stratify=y
-    )
+    # scikit-learn's stratified train_test_split, the same draws (trustlab._split says why).
+    train, test = stratified_split(y, n_test, random_state)
     # Indexing copies, so callers get writable arrays and cannot touch the cached ones.
-    return Split(X_train, X_test, y_train, y_test)
+    return Split(X[train], X[test], y[train], y[test])
 
 
 def to_tensors(split: Split):
@@ -202,6 +203,8 @@ GERMAN_NUMERIC = ("duration_months", "credit_amount", "installment_rate", "resid
 
 @functools.lru_cache(maxsize=2)
 def _read_german(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         frame = pd.read_csv(path, dtype={name: "int64" for name in GERMAN_NUMERIC})
     except Exception as exc:  # UnicodeDecodeError, ParserError, BadGzipFile, a non-int column …
