@@ -16,7 +16,6 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import integrate, special
 
 from trustlab._random import numpy_rng
 from trustlab._validate import check_array, check_choice, check_int, check_number
@@ -117,6 +116,8 @@ def loss_delta(mechanism, scale, epsilon, sensitivity=1.0) -> float:
     # The integrand is at most p_D: integrate the last 60 noise scales below y* (beyond, < e^-60).
     low = top - 60 * s
     points = [x for x in (0.0,) if low < x < top] if mechanism == "laplace" else None
+    from scipy import integrate  # here: ~40 MB with scipy.special, and most importers never integrate
+
     value, _ = integrate.quad(excess, low, top, points=points, epsabs=0.0, epsrel=1e-10, limit=200)
     return max(float(value), 0.0)
 
@@ -188,6 +189,8 @@ def compute_mechanism(mechanism="laplace", epsilon=1.0, sensitivity=1.0, delta=1
     else:
         samples = f_d + rng.normal(0.0, scale, n)
         # For y ~ M(D) the loss is Normal(μ, 2μ) with μ = Δ²/2σ² (Dwork & Roth 2014, App. A).
+        from scipy import special
+
         tail = float(special.ndtr(sens / (2 * scale) - eps * scale / sens))
     exact_delta = loss_delta(mechanism, scale, eps, sens)
     sample_loss = privacy_loss(mechanism, scale, f_d, f_d2, samples)
