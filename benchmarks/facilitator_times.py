@@ -260,7 +260,7 @@ def run_times(results: dict, notebooks_dir=NOTEBOOKS, pending=PENDING) -> dict:
                 missing.append(f"{name}: {why}")
             out[name] = ("pending", "pending")
         else:
-            out[name] = (format_seconds(row), f"{row['peak_rss_mb']:.0f}")
+            out[name] = (format_seconds(row), f"{row.get('memory_mb', row['peak_rss_mb']):.0f}")
     if missing:
         raise ValueError("notebooks without a measured time in benchmarks/results.json: "
                          + "; ".join(missing) + ". Run `make benchmarks` (or `python "
@@ -293,7 +293,8 @@ def times_table(results: dict, notebooks_dir=NOTEBOOKS, pending=PENDING) -> str:
                      f"{explorers} |")
     return "\n".join(lines + ["", "Run time: top to bottom in a fresh kernel, kernel start "
                                "included. Peak memory: the kernel's peak RSS; for notebooks that "
-                               "start child processes (21: Ray), kernel and children together. "
+                               "start child processes (21: Ray), kernel and children together at "
+                               "one instant, each shared page counted once (PSS). "
                                + _measured_line(results)])
 
 

@@ -48,15 +48,16 @@ def quiet_flower(level=logging.ERROR):
 def ray_backend_config(num_cpus=1, object_store_bytes=OBJECT_STORE_BYTES) -> dict:
     """Flower simulation ``backend_config`` for a 2-core, 2 GB machine: quiet, no dashboard.
 
-    One CPU for Ray means one worker process, reused for every ClientApp one after another.
-    Measured on notebook 21's run (5 clients, 3 rounds; the process and its children, RSS
-    summed at one instant every 0.2 s): 1,750 MB in all, of which the calling process ~580 MB,
-    the worker ~555 MB (torch, flwr, trustlab and the data) and Ray's seven own processes
-    ~620 MB whatever the settings (``benchmarks/run.py`` on the whole notebook: 1,788 MB). ``num_cpus=2`` (Ray's default on 2 cores) adds a second
-    worker: 2,305 MB, and no faster. The 80 MB object store (Ray's default is 30 % of RAM),
-    ``include_dashboard=False``, ``RAY_USAGE_STATS_ENABLED=0`` and ``MALLOC_ARENA_MAX=2`` each
-    changed the total by under 5 MB: the store's pages are touched only when used, and the
-    ``ray`` that flwr installs has no dashboard to drop (its usage-stats process stays).
+    One CPU for Ray means one worker process, reused for every ClientApp one after another
+    (``num_cpus=2``, Ray's default on 2 cores, adds a second worker: about 550 MB more, and no
+    faster). The 80 MB object store (Ray's default is 30 % of RAM), ``include_dashboard=False``,
+    ``RAY_USAGE_STATS_ENABLED=0`` and ``MALLOC_ARENA_MAX=2`` each changed the total by under
+    5 MB: the store's pages are touched only when used. What did change notebook 21's peak
+    (kernel + Ray's processes, PSS sampled at one instant, ``benchmarks/run.py``; 1,416 MB
+    before, 1,011 MB after): :func:`lean_ray_head` (-129 MB), the clients' ``local.PlainSGD``
+    in place of ``torch.optim`` (no ``torch._dynamo`` import: -138 MB) and digits loaded
+    without scikit-learn and pandas (``trustlab._split``: -137 MB), the last two in the kernel
+    and in Ray's worker alike.
 
     >>> cfg = ray_backend_config()
     >>> cfg["init_args"]["include_dashboard"], cfg["client_resources"]["num_cpus"]

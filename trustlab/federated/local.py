@@ -122,7 +122,10 @@ class PlainSGD:
     """
 
     def __init__(self, params, lr):
-        self.params = list(params)
+        self.params = list(params) if not isinstance(params, (str, bytes, torch.Tensor)) else [params]
+        if not self.params or not all(isinstance(p, torch.Tensor) and p.requires_grad for p in self.params):
+            raise TypeError(f"params must be a non-empty iterable of tensors that require grad (a model's "
+                            f"parameters()), got {type(params).__name__}")
         self.lr = check_number("lr", lr, 0, None, low_open=True)
 
     def zero_grad(self, set_to_none=True):
