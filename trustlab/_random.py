@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 import torch
 
-__all__ = ["check_seed", "numpy_rng", "torch_generator"]
+__all__ = ["check_seed", "check_seeds", "numpy_rng", "torch_generator"]
 
 
 def check_seed(seed):
@@ -22,6 +22,18 @@ def check_seed(seed):
     if seed < 0:
         raise ValueError(f"seed must be a non-negative int, got {seed}")
     return int(seed)
+
+
+def check_seeds(seeds) -> tuple:
+    """``seeds`` as a tuple of 1 to 64 distinct non-negative ints, else an error naming ``seeds``."""
+    from trustlab._validate import abbreviate, check_int
+
+    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
+        raise TypeError(f"seeds must be a list of non-negative ints, got {abbreviate(seeds)}")
+    seeds = tuple(check_int("seeds", s, 0) for s in seeds)
+    if not 1 <= len(seeds) <= 64 or len(set(seeds)) != len(seeds):
+        raise ValueError(f"seeds must be 1 to 64 distinct non-negative ints, got {abbreviate(list(seeds))}")
+    return seeds
 
 
 def numpy_rng(seed) -> np.random.Generator:

@@ -20,10 +20,11 @@ from pathlib import Path
 
 import numpy as np
 
+from trustlab._random import check_seeds
 from trustlab._validate import check_bool, check_choice, check_int, check_number
 from trustlab.lm._stats import format_ci, mean_ci, run_seeds
 from trustlab.lm.bias import gender_counts, share_correlation, summarize_counts
-from trustlab.lm.corpus import Tokenizer, check_seeds, occupation_corpus
+from trustlab.lm.corpus import Tokenizer, occupation_corpus
 from trustlab.lm.mitigation import distill, train_cda
 from trustlab.lm.model import perplexity
 

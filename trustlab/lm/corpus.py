@@ -50,16 +50,6 @@ def check_tokenizer(name, tokenizer):
     return tokenizer
 
 
-def check_seeds(seeds) -> tuple:
-    """``seeds`` as a tuple of 1 to 64 distinct non-negative ints, else an error naming ``seeds``."""
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a list of non-negative ints, got {abbreviate(seeds)}")
-    seeds = tuple(check_int("seeds", s, 0) for s in seeds)
-    if not 1 <= len(seeds) <= 64 or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be 1 to 64 distinct non-negative ints, got {abbreviate(list(seeds))}")
-    return seeds
-
-
 @dataclass(frozen=True, eq=False)
 class Tokenizer:
     """Words <-> ids: 0 padding, 1 start, 2 end, then the words in sorted order.

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from trustlab._random import check_seeds
 from trustlab._validate import check_bool, check_choice, check_int
 from trustlab.lm._stats import format_ci, mean_ci, run_seeds
-from trustlab.lm.corpus import Tokenizer, assistant_corpus, check_seeds, occupation_corpus, plant_canaries
+from trustlab.lm.corpus import Tokenizer, assistant_corpus, occupation_corpus, plant_canaries
 from trustlab.lm.memorization import DEFENSES, fine_tune
 from trustlab.lm.memorization import canary_exposure, chance_exposure, extract
 from trustlab.lm.model import perplexity

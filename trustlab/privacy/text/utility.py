@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trustlab._random import numpy_rng
+from trustlab._random import check_seeds, numpy_rng
 from trustlab._validate import check_bool, check_int, check_number
 from trustlab.cache import cached
 from trustlab.stats import format_ci, mean_ci
@@ -200,7 +200,7 @@ def utility_sweep(epsilons=SWEEP_EPSILONS, n_train=150, n_test=100, seeds=SWEEP_
     if not epsilons:
         raise ValueError("epsilons must not be empty")
     n_train, n_test = check_int("n_train", n_train, 1, 2000), check_int("n_test", n_test, 1, 2000)
-    seeds = _check_seeds(seeds)
+    seeds = check_seeds(seeds)
     check_bool("cache", cache)
     params = utility_params(epsilons, n_train, n_test, seeds)
     computed = []
@@ -215,22 +215,13 @@ def utility_sweep(epsilons=SWEEP_EPSILONS, n_train=150, n_test=100, seeds=SWEEP_
                         value["seconds"], from_cache=not computed)
 
 
-def _check_seeds(seeds) -> tuple:
-    if isinstance(seeds, (str, bytes)) or not hasattr(seeds, "__iter__"):
-        raise TypeError(f"seeds must be a list of ints, got {seeds!r:.60}")
-    seeds = tuple(check_int("seeds", s, 0) for s in seeds)
-    if not 1 <= len(seeds) <= 64 or len(set(seeds)) != len(seeds):
-        raise ValueError(f"seeds must be 1 to 64 distinct ints, got {list(seeds)!r:.60}")
-    return seeds
-
-
 def compute_intent_accuracy(epsilon, n_train=150, n_test=100, seeds=SWEEP_SEEDS, *, on_seed=None):
     """Intent accuracy at one ε for each seed, live: the explorer's "compute this setting now".
 
     Returns the per-seed accuracies (a tuple); the sweep stores the same numbers for its ε.
     """
     epsilon = _check_epsilon(epsilon)
-    seeds = _check_seeds(seeds)
+    seeds = check_seeds(seeds)
     out = []
     for k, s in enumerate(seeds):
         out.append(intent_accuracy(epsilon, n_train, n_test, s))
